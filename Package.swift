@@ -1,0 +1,68 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+/// Settings every swept target shares: Swift 6 mode plus the upcoming features the house turns on.
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+/// Hot numeric targets drop exclusivity checks in release builds; everything else keeps them.
+let numericSettings: [SwiftSetting] = swiftSettings + [
+    .unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release)),
+]
+
+let package = Package(
+    name: "swept",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "SweptTuning", targets: ["SweptTuning"]),
+        .library(name: "SweptLearn", targets: ["SweptLearn"]),
+        .library(name: "SweptStore", targets: ["SweptStore"]),
+        .library(name: "SweptWire", targets: ["SweptWire"]),
+        .executable(name: "swept-bench", targets: ["swept-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto", exact: "3.12.3"),
+    ],
+    targets: [
+        // System libraries: module maps over shim headers, nothing else.
+        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+        .systemLibrary(name: "CNNG", path: "Sources/CNNG"),
+
+        // Pure tuning core: search spaces, studies, samplers, pruners. Standard library only.
+        .target(name: "SweptTuning", swiftSettings: numericSettings),
+        // Float32 training over OpenBLAS.
+        .target(name: "SweptLearn", dependencies: ["CBLAS", "CZlib"], swiftSettings: numericSettings),
+        // The study store: SQLite (GRDB) with Optuna's schema.
+        .target(
+            name: "SweptStore",
+            dependencies: ["SweptTuning", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
+        // Wire protocol: messages, codec, authentication, the nng wrapper.
+        .target(
+            name: "SweptWire",
+            dependencies: ["CNNG", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "swept-bench",
+            dependencies: [
+                "SweptTuning", "SweptLearn", "SweptStore", "SweptWire",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        .testTarget(name: "SweptTuningTests", dependencies: ["SweptTuning"], resources: [.copy("Fixtures")],
+                    swiftSettings: swiftSettings),
+        .testTarget(name: "SweptLearnTests", dependencies: ["SweptLearn"], swiftSettings: swiftSettings),
+        .testTarget(name: "SweptStoreTests", dependencies: ["SweptStore", "SweptTuning"], swiftSettings: swiftSettings),
+        .testTarget(name: "SweptWireTests", dependencies: ["SweptWire"], swiftSettings: swiftSettings),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,1 @@
+// SweptLearn: module sources live beside this file, one concept per file.

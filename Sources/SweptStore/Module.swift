@@ -1,0 +1,1 @@
+// SweptStore: module sources live beside this file, one concept per file.

@@ -1,0 +1,1 @@
+// SweptTuning: module sources live beside this file, one concept per file.

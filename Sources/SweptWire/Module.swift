@@ -1,0 +1,1 @@
+// SweptWire: module sources live beside this file, one concept per file.

@@ -1,0 +1,1 @@
+// SweptLearnTests: Swift Testing suites live beside this file.

@@ -1,0 +1,1 @@
+// SweptStoreTests: Swift Testing suites live beside this file.

@@ -1,0 +1,1 @@
+// SweptTuningTests: Swift Testing suites live beside this file.

@@ -1,0 +1,1 @@
+// SweptWireTests: Swift Testing suites live beside this file.
