@@ -20,12 +20,18 @@ let package = Package(
         .library(name: "SweptLearn", targets: ["SweptLearn"]),
         .library(name: "SweptStore", targets: ["SweptStore"]),
         .library(name: "SweptWire", targets: ["SweptWire"]),
+        .library(name: "SweptConfig", targets: ["SweptConfig"]),
+        .library(name: "SweptCoordinator", targets: ["SweptCoordinator"]),
+        .library(name: "SweptWorker", targets: ["SweptWorker"]),
+        .executable(name: "swept", targets: ["swept"]),
         .executable(name: "swept-bench", targets: ["swept-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
         .package(url: "https://github.com/apple/swift-crypto", exact: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
+        .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
     ],
     targets: [
         // System libraries: module maps over shim headers, nothing else.
@@ -49,10 +55,44 @@ let package = Package(
             dependencies: ["CNNG", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
+        // Study configs: YAML (Yams) into typed, validated study declarations.
+        .target(
+            name: "SweptConfig",
+            dependencies: ["SweptTuning", "Yams"],
+            swiftSettings: swiftSettings
+        ),
+        // Scheduling studies: ask/tell over the store, leases, heartbeats, requeue, serving requests.
+        .target(
+            name: "SweptCoordinator",
+            dependencies: [
+                "SweptTuning", "SweptStore", "SweptWire", "SweptConfig",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Running trials: objectives (test functions, trainers, external commands), metric streaming.
+        .target(
+            name: "SweptWorker",
+            dependencies: [
+                "SweptTuning", "SweptLearn", "SweptWire", "SweptConfig",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The CLI.
+        .executableTarget(
+            name: "swept",
+            dependencies: [
+                "SweptTuning", "SweptStore", "SweptWire", "SweptConfig", "SweptCoordinator", "SweptWorker",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "swept-bench",
             dependencies: [
-                "SweptTuning", "SweptLearn", "SweptStore", "SweptWire",
+                "SweptTuning", "SweptLearn", "SweptStore", "SweptWire", "SweptCoordinator", "SweptWorker",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -63,6 +103,23 @@ let package = Package(
         .testTarget(name: "SweptLearnTests", dependencies: ["SweptLearn"], swiftSettings: swiftSettings),
         .testTarget(name: "SweptStoreTests", dependencies: ["SweptStore", "SweptTuning"], swiftSettings: swiftSettings),
         .testTarget(name: "SweptWireTests", dependencies: ["SweptWire"], swiftSettings: swiftSettings),
+        .testTarget(name: "SweptConfigTests", dependencies: ["SweptConfig", "SweptTuning"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SweptCoordinatorTests",
+            dependencies: ["SweptCoordinator", "SweptStore", "SweptWire", "SweptTuning"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SweptWorkerTests",
+            dependencies: ["SweptWorker", "SweptTuning", "SweptLearn"],
+            swiftSettings: swiftSettings
+        ),
+        // Real processes: drives the built `swept` binary (coordinator, workers, CLI).
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: ["SweptStore", "SweptTuning"],
+            swiftSettings: swiftSettings
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,1 @@
+// SweptConfig: module sources live beside this file, one concept per file.

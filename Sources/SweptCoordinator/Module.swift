@@ -1,0 +1,1 @@
+// SweptCoordinator: module sources live beside this file, one concept per file.

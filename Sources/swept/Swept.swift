@@ -1,0 +1,12 @@
+import ArgumentParser
+
+/// `swept`: the command-line interface to the tuning cluster.
+@main
+struct Swept: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "swept",
+        abstract: "Distributed hyperparameter tuning: coordinator, workers, studies and their results.",
+        subcommands: [
+        ]
+    )
+}

@@ -1,0 +1,1 @@
+// IntegrationTests: Swift Testing suites live beside this file.

@@ -1,0 +1,1 @@
+// SweptConfigTests: Swift Testing suites live beside this file.

@@ -1,0 +1,1 @@
+// SweptCoordinatorTests: Swift Testing suites live beside this file.

@@ -1,0 +1,1 @@
+// SweptWorkerTests: Swift Testing suites live beside this file.
