@@ -179,4 +179,11 @@ struct PercentileTests {
         #expect(Percentile.nanLinear([1, 2, 3], q: 100) == 3)
         #expect(Percentile.ofSorted([7], q: 30) == 7)
     }
+
+    /// Bit-exact against numpy 2 `nanpercentile` (values printed with repr from the peer venv).
+    @Test func matchesNumpyBitForBit() {
+        #expect(Percentile.nanLinear([0.1, 0.7, 0.2, .nan, 0.9], q: 33.3) == 0.1999)
+        #expect(Percentile.nanLinear([3.0, -1.0, 2.5, 7.25], q: 66.7) == 3.0042500000000016)
+        #expect(Percentile.nanLinear([0.001, 5.0, -2.0, 0.3, 0.31, .nan], q: 90) == 3.1240000000000006)
+    }
 }
