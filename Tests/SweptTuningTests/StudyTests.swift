@@ -210,4 +210,28 @@ struct StudyTests {
         // Dominated: [1,0] by [1,1]; [3,3] by [2,3]. Equal vectors [2,3] both stay.
         #expect(study.bestTrials.map(\.number) == [0, 1, 4, 5, 6])
     }
+
+    @Test func timestampsComeFromTheStudysClock() throws {
+        let study = Study()
+        try study.enqueue(params: ["x": 1])
+        #expect(study.trials[0].startedAt == nil)
+        study.clock = { 1_700_000_000.5 }
+        let trial = try study.ask()
+        #expect(trial.frozen.startedAt == 1_700_000_000.5)
+        #expect(trial.frozen.completedAt == nil)
+        study.clock = { 1_700_000_002 }
+        #expect(try study.tell(trial, value: 0).completedAt == 1_700_000_002)
+        study.clock = nil
+        #expect(try study.ask().frozen.startedAt == nil)
+    }
+
+    @Test func aFailingFixedSuggestionFailsTheNewTrial() throws {
+        let study = Study()
+        try study.enqueue(params: ["x": 7])
+        let space: [String: Distribution] = ["x": .float(try FloatDistribution(low: 0, high: 1))]
+        let error = #expect(throws: TuningError.self) { try study.ask(fixedDistributions: space) }
+        #expect(error?.message.contains("'x'") == true)
+        #expect(study.trials[0].state == .fail)
+        #expect(try study.ask(fixedDistributions: space).number == 1)
+    }
 }
