@@ -13,10 +13,15 @@ public final class Trial {
     }
 
     /// The current snapshot of this trial.
-    public var frozen: FrozenTrial { study.trials[number] }
+    /// - Throws: `TuningError.unknownTrial` when the study no longer has it (after a `restore` with fewer trials).
+    public var frozen: FrozenTrial {
+        get throws { try study.frozenTrial(number) }
+    }
 
     /// The parameters suggested so far, in external representation.
-    public var params: [String: ParamValue] { frozen.params }
+    public var params: [String: ParamValue] {
+        get throws { try frozen.params }
+    }
 
     /// Suggests a value for `name` from `distribution`; see `Study.suggest(trial:name:distribution:)`.
     public func suggest(_ name: String, _ distribution: Distribution) throws -> ParamValue {

@@ -48,7 +48,7 @@ struct GridSamplerTests {
         try study.tell(running[0], state: .fail)
         try study.tell(running[2], value: 1)
         let extra = try study.ask()  // point 1 is the only unfinished one
-        #expect(extra.frozen.systemAttributes[GridSampler.gridIDKey] == .int(1))
+        #expect(try extra.frozen.systemAttributes[GridSampler.gridIDKey] == .int(1))
         #expect(!study.isExhausted)
         try study.tell(extra, value: 0)
         #expect(study.isExhausted)

@@ -12,7 +12,7 @@ struct QueueAndRestoreTests {
         #expect(first.number == 0)
         #expect(try first.suggestFloat("x", low: 0, high: 1) == 0.5)
         #expect(try first.suggestInt("n", low: 0, high: 5) == 3)
-        #expect(first.frozen.userAttributes["source"] == .string("manual"))
+        #expect(try first.frozen.userAttributes["source"] == .string("manual"))
         let second = try study.ask()
         #expect(second.number == 1)
         #expect(try second.suggestFloat("x", low: 0, high: 1) == 0.25)
