@@ -121,3 +121,42 @@ struct QueueAndRestoreTests {
         #expect(study.completedValues(atStep: 5) == StepValues())
     }
 }
+
+@Suite("Adding finished trials")
+struct AddTrialTests {
+    static let x = Distribution.float(try! FloatDistribution(low: 0, high: 1))
+
+    @Test func addedTrialsAreReferencesLikeAnyOther() throws {
+        let study = Study(sampler: RandomSampler(seed: 1), pruner: try MedianPruner(nStartupTrials: 1))
+        let number = try study.add(
+            FrozenTrial(number: 99, state: .complete, values: [0.5], params: ["x": 0.25], distributions: ["x": Self.x],
+                        intermediateValues: [0: 1])
+        )
+        #expect(number == 0)
+        #expect(study.completedTrialCount == 1)
+        #expect(try study.bestTrial.params["x"] == 0.25)
+        let trial = try study.ask()
+        #expect(trial.number == 1)
+        try trial.report(2, step: 0)
+        #expect(try trial.shouldPrune())
+        #expect(throws: TuningError.self) { try trial.suggestInt("x", low: 0, high: 1) }  // kind rule applies
+    }
+
+    @Test func invalidTrialsAreRejected() throws {
+        let study = Study()
+        #expect(throws: TuningError.self) { try study.add(FrozenTrial(number: 0, state: .running)) }
+        #expect(throws: TuningError.self) { try study.add(FrozenTrial(number: 0, state: .complete)) }
+        #expect(throws: TuningError.self) { try study.add(FrozenTrial(number: 0, state: .complete, values: [.nan])) }
+        let outside = #expect(throws: TuningError.self) {
+            try study.add(FrozenTrial(number: 0, state: .fail, params: ["x": 3], distributions: ["x": Self.x]))
+        }
+        #expect(outside?.message.contains("'x'") == true)
+        let missing = #expect(throws: TuningError.self) {
+            try study.add(FrozenTrial(number: 0, state: .fail, params: ["y": 3]))
+        }
+        #expect(missing?.message.contains("'y'") == true)
+        #expect(study.trials.isEmpty)
+        #expect(try study.add(FrozenTrial(number: 0, state: .waiting)) == 0)
+        #expect(try study.ask().number == 0)
+    }
+}
