@@ -22,6 +22,28 @@ struct SamplerConformanceTests {
     @Test(arguments: conformanceSamplers)
     func valuesStayInsideTheirDistributions(_ factory: SamplerFactory) throws {
         let study = try ConformanceSpace.run(factory, seed: 1)
+        #expect(study.trials.count == ConformanceSpace.trialCount)
+        try Self.checkValues(study)
+    }
+
+    /// A coordinator restart: the trials go into a fresh study with a fresh sampler, which keeps sampling validly,
+    /// including an enqueued trial and a trial left RUNNING before the restart.
+    @Test(arguments: conformanceSamplers)
+    func aRestoredStudyKeepsSampling(_ factory: SamplerFactory) throws {
+        let before = try ConformanceSpace.run(factory, seed: 5, trials: 15)
+        let unfinished = try before.ask()
+        _ = try ConformanceSpace.objective(unfinished)
+        let after = Study(direction: .minimize, sampler: try factory.make(5), pruner: NopPruner())
+        try after.restore(before.trials)
+        try after.tell(try after.trial(unfinished.number), values: [1])
+        try after.enqueue(params: ["x": 1.5, "half": 2, "lr": 1e-3, "n": 3, "units": 16, "k": 6, "act": "tanh", "depth": 4])
+        try ConformanceSpace.continueRun(after, trials: 10)
+        #expect(after.trials.count == 26)
+        #expect(after.trials[16].params["depth"] == 4)
+        try Self.checkValues(after)
+    }
+
+    static func checkValues(_ study: Study) throws {
         for trial in study.trials {
             #expect(trial.state.isFinished)
             for (name, value) in trial.params {
@@ -102,10 +124,17 @@ enum ConformanceSpace {
         "k": [0, 9], "act": choices, "slope": [0, 1], "depth": [1, 4],
     ]
 
-    /// Runs `trialCount` trials; every 7th reports and is pruned, every 11th fails.
-    static func run(_ factory: SamplerFactory, seed: UInt64) throws -> Study {
+    /// Runs `trials` trials on a new study; every 7th reports and is pruned, every 11th fails.
+    static func run(_ factory: SamplerFactory, seed: UInt64, trials: Int = trialCount) throws -> Study {
         let study = Study(direction: .minimize, sampler: try factory.make(seed), pruner: NopPruner())
-        for index in 0..<trialCount {
+        try continueRun(study, trials: trials)
+        return study
+    }
+
+    /// Runs `trials` more trials on `study` with the same pattern of pruned and failed trials.
+    static func continueRun(_ study: Study, trials: Int) throws {
+        for _ in 0..<trials {
+            let index = study.trials.count
             let trial = try study.ask()
             let value = try objective(trial)
             if index % 7 == 6 {
@@ -117,7 +146,6 @@ enum ConformanceSpace {
                 try study.tell(trial, value: value)
             }
         }
-        return study
     }
 
     private static func suggest(_ trial: Trial, _ name: String) throws -> ParamValue {
