@@ -18,9 +18,10 @@ public final class Trial {
         get throws { try study.frozenTrial(number) }
     }
 
-    /// The parameters suggested so far, in external representation.
+    /// The parameters suggested so far, in external representation (empty if the study no longer has this trial,
+    /// after a `restore` with fewer trials).
     public var params: [String: ParamValue] {
-        get throws { try frozen.params }
+        study.trials.indices.contains(number) ? study.trials[number].params : [:]
     }
 
     /// Suggests a value for `name` from `distribution`; see `Study.suggest(trial:name:distribution:)`.
