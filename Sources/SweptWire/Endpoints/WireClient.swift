@@ -20,7 +20,7 @@ public final class WireClient: Sendable {
         socketOptions: SocketOptions = SocketOptions(), dialOptions: DialOptions = DialOptions()
     ) throws {
         var options = socketOptions
-        options.maxReceiveSize = min(options.maxReceiveSize, codec.maxMessageSize)
+        options.maxReceiveSize = codec.maxMessageSize &+ WireCodec.oversizeAllowance
         socket = try WireSocket(.request, options: options)
         self.codec = codec
         self.identity = identity
@@ -87,6 +87,12 @@ public struct WireRemoteError: Error, Equatable, Sendable, CustomStringConvertib
     public let code: WireErrorCode
     /// The reply's message.
     public let message: String
+
+    /// Creates a remote error.
+    public init(code: WireErrorCode, message: String) {
+        self.code = code
+        self.message = message
+    }
 
     public var description: String { "coordinator replied \(code): \(message)" }
 }

@@ -16,7 +16,7 @@ public final class WireServer: Sendable {
         var options = socketOptions
         // Receive waits forever; replies must not block long.
         options.receiveTimeout = nil
-        options.maxReceiveSize = min(options.maxReceiveSize, codec.maxMessageSize)
+        options.maxReceiveSize = codec.maxMessageSize &+ WireCodec.oversizeAllowance
         socket = try WireSocket(.reply, options: options)
         self.codec = codec
         self.identity = identity

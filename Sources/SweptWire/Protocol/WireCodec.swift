@@ -1,15 +1,21 @@
 /// Encodes and decodes authenticated messages.
 ///
-/// Layout: `"SW"` magic, version `u8`, kind `u8`, incarnation `u64`, request id `u64`, sender id (`u8` length +
-/// UTF-8), the body's fields, then a 32-byte HMAC-SHA256 tag over everything before it. Decoding checks, in
-/// order: size bound, minimum size, magic, tag (constant time), version, kind, body fields, no trailing bytes.
+/// Layout: `"SW"` magic, version `u8`, kind `u8`, total length `u32`, incarnation `u64`, request id `u64`, sender
+/// id (`u8` length + UTF-8), the body's fields, then a 32-byte HMAC-SHA256 tag over everything before it.
+/// Decoding checks, in order: size bound, minimum size, magic, length field, tag (constant time), version, kind,
+/// body fields, no trailing bytes.
 public struct WireCodec: Sendable {
     /// Magic bytes at the start of every message: `S` `W`.
     public static let magic: (UInt8, UInt8) = (0x53, 0x57)
-    /// Fixed header bytes before the sender id: magic, version, kind, incarnation, request id, sender length.
-    static let fixedHeaderSize = 21
+    /// Fixed header bytes before the sender id: magic, version, kind, length, incarnation, request id, sender
+    /// length.
+    static let fixedHeaderSize = 25
     /// The smallest possible message: fixed header plus tag.
     public static let minimumMessageSize = fixedHeaderSize + MessageAuthenticator.tagSize
+
+    /// Endpoints let nng deliver messages up to this much over the bound, so a moderately oversized message gets
+    /// a `tooLarge` error reply instead of a dropped connection (which REQ would answer by resending forever).
+    public static let oversizeAllowance = 64 * 1024
 
     /// The largest message accepted or produced, in bytes.
     public let maxMessageSize: Int
@@ -82,6 +88,7 @@ public struct WireCodec: Sendable {
         writer.u8(Self.magic.1)
         writer.u8(header.version)
         writer.u8(kind)
+        writer.u32(0)  // total length, patched below
         writer.u64(header.incarnation)
         writer.u64(header.requestID)
         writer.u8(UInt8(truncatingIfNeeded: sender.count))
@@ -90,6 +97,9 @@ public struct WireCodec: Sendable {
         var bytes = writer.bytes
         let size = bytes.count &+ MessageAuthenticator.tagSize
         guard size <= maxMessageSize else { throw .tooLarge(size: size, limit: maxMessageSize) }
+        withUnsafeBytes(of: UInt32(truncatingIfNeeded: size).littleEndian) { length in
+            bytes.replaceSubrange(4..<8, with: length)
+        }
         authenticator.sign(&bytes)
         return bytes
     }
@@ -104,6 +114,10 @@ public struct WireCodec: Sendable {
         let content = UnsafeRawBufferPointer(rebasing: bytes[0..<contentEnd])
         var reader = WireReader(content)
         try Self.readMagic(&reader)
+        var lengthReader = WireReader(content, position: 4)
+        let length = try lengthReader.u32("length")
+        if Int(length) > bytes.count { throw .truncated(field: "message (length field says \(length) bytes)") }
+        if Int(length) < bytes.count { throw .trailingBytes(count: bytes.count &- Int(length)) }
         let tag = UnsafeRawBufferPointer(rebasing: bytes[contentEnd...])
         guard authenticator.verify(content, tag: tag) else { throw .authenticationFailed }
         return reader
@@ -119,6 +133,7 @@ public struct WireCodec: Sendable {
         let version = try reader.u8("version")
         guard version == WireHeader.currentVersion else { throw .unsupportedVersion(version) }
         let kind = try reader.u8("kind")
+        _ = try reader.u32("length")
         let incarnation = try reader.u64("incarnation")
         let requestID = try reader.u64("requestID")
         let length = Int(try reader.u8("senderID"))
