@@ -23,6 +23,11 @@ struct FuzzTests {
             let mode = iteration % 16
             if mode == 15 {
                 bytes = (0..<Int.random(in: 0...96, using: &random)).map { _ in UInt8.random(in: 0...255, using: &random) }
+            } else if mode == 14 {
+                // Altered after signing: must fail framing or authentication.
+                bytes = seeds[Int.random(in: 0..<seeds.count, using: &random)]
+                signer.sign(&bytes)
+                Self.mutate(&bytes, using: &random)
             } else {
                 bytes = seeds[Int.random(in: 0..<seeds.count, using: &random)]
                 Self.mutate(&bytes, using: &random)
@@ -32,7 +37,7 @@ struct FuzzTests {
                         bytes.replaceSubrange(4..<8, with: $0)
                     }
                 }
-                if mode != 14 { signer.sign(&bytes) }
+                signer.sign(&bytes)
             }
             let result: Result<Void, WireDecodeError> = bytes.withUnsafeBytes { buffer in
                 do throws(WireDecodeError) {
