@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 import SweptWire
 
@@ -86,5 +87,50 @@ struct EndpointTests {
             return
         }
         #expect(error.code == code, "\(kind): \(error.message)")
+    }
+}
+
+@Suite("Client retries and resource lifetimes")
+struct LifetimeTests {
+    @Test("a retried call reuses its request id, so the server can replay instead of acting twice")
+    func retryReusesRequestID() async throws {
+        let server = try WireServer(codec: testCodec, identity: WireIdentity(senderID: "coordinator"))
+        let port = try server.listen("tcp://127.0.0.1:0").boundPort
+        let seen = Mutex<[UInt64]>([])
+        let serving = Task {
+            try await server.run(contexts: 2) { request in
+                let first = seen.withLock { ids -> Bool in
+                    ids.append(request.header.requestID)
+                    return ids.count == 1
+                }
+                // The first attempt answers too late; the client times out and retries.
+                if first { try? await Task.sleep(for: .milliseconds(600)) }
+                return .acknowledged
+            }
+        }
+        defer { server.close(); serving.cancel() }
+        let client = try WireClient(url: "tcp://127.0.0.1:\(port)", codec: testCodec, identity: WireIdentity(senderID: "w"))
+        defer { client.close() }
+        let reply = try await client.call(.stopStudy(StudyReference(study: "demo")), attempts: 3, timeout: .milliseconds(200))
+        #expect(reply == .acknowledged)
+        let ids = seen.withLock { $0 }
+        #expect(ids.count >= 2)
+        #expect(Set(ids).count == 1)
+    }
+
+    @Test("creating and dropping sockets and contexts with operations in flight neither leaks nor hangs")
+    func dropWithOperationsInFlight() async throws {
+        for round in 0..<100 {
+            let socket = try WireSocket(.reply, options: SocketOptions(receiveTimeout: nil))
+            let contexts = try (0..<3).map { _ in try socket.makeContext() }
+            let pending = contexts.map { context in Task { try await context.receive().bytes } }
+            if round % 2 == 0 {
+                for task in pending { task.cancel() }
+            } else {
+                socket.close()
+            }
+            for task in pending { _ = await task.result }
+            // The last references go here, on this task, after every callback has run.
+        }
     }
 }
