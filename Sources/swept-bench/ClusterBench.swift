@@ -9,7 +9,7 @@ struct ClusterBench: AsyncParsableCommand {
         abstract: "Measure the cluster transport: raw nng REQ/REP rate and codec cost (release builds).",
         discussion: """
             Prints `cluster transport=nng-raw clients=N rpc_per_s=X` for each client count (each client is its own \
-            REQ socket with one request in flight, like a worker; the REP side serves with a pool of contexts), \
+            REQ socket with `--inflight` requests in flight (default 1, like a worker); the REP side serves with a pool of contexts), \
             then `codec encoding=… message=… bytes=… ns_per_message=…` lines: encode + HMAC sign + HMAC verify + \
             decode of one message, binary and JSON.
 
@@ -29,6 +29,9 @@ struct ClusterBench: AsyncParsableCommand {
     @Option(help: "Contexts serving on the REP side.")
     var contexts: Int = 16
 
+    @Option(help: "Requests each client keeps in flight (one context each), pipelined on its connection.")
+    var inflight: Int = 1
+
     @Option(help: "Request payload size in bytes (a report message is about 110).")
     var payload: Int = 110
 
@@ -39,21 +42,23 @@ struct ClusterBench: AsyncParsableCommand {
         guard raw else {
             throw ValidationError("the coordinator figures come with SweptCoordinator; pass --raw for the transport")
         }
-        guard clients.allSatisfy({ $0 > 0 }), seconds > 0, contexts > 0, payload >= 0 else {
-            throw ValidationError("--clients, --seconds and --contexts must be positive, --payload not negative")
+        guard clients.allSatisfy({ $0 > 0 }), seconds > 0, contexts > 0, inflight > 0, payload >= 0 else {
+            throw ValidationError("--clients, --seconds, --contexts and --inflight must be positive, --payload not negative")
         }
     }
 
     func run() async throws {
         for count in clients {
-            let rate = try await Self.rawRate(clients: count, seconds: seconds, contexts: contexts, payload: payload)
-            print("cluster transport=nng-raw clients=\(count) rpc_per_s=\(Int(rate.rounded()))")
+            let rate = try await Self.rawRate(clients: count, inflight: inflight, seconds: seconds, contexts: contexts,
+                                              payload: payload)
+            let pipelined = inflight > 1 ? " inflight=\(inflight)" : ""
+            print("cluster transport=nng-raw clients=\(count)\(pipelined) rpc_per_s=\(Int(rate.rounded()))")
         }
         for line in try CodecBench.lines(iterations: max(codecIterations, 40)) { print(line) }
     }
 
     /// Requests per second of `clients` sequential REQ sockets against one echoing REP socket.
-    static func rawRate(clients: Int, seconds: Double, contexts: Int, payload: Int) async throws -> Double {
+    static func rawRate(clients: Int, inflight: Int, seconds: Double, contexts: Int, payload: Int) async throws -> Double {
         let server = try WireSocket(.reply, options: SocketOptions(receiveTimeout: nil))
         let port = try server.listen("tcp://127.0.0.1:0").boundPort
         let pool = try (0..<contexts).map { _ in try server.makeContext() }
@@ -80,11 +85,12 @@ struct ClusterBench: AsyncParsableCommand {
         let clock = ContinuousClock()
         let elapsed = try await withThrowingTaskGroup(of: Void.self) { group -> Duration in
             for socket in sockets {
-                let context = try socket.makeContext()
-                group.addTask {
-                    while !flags.stop.load(ordering: .relaxed) {
-                        _ = try await context.request(body)
-                        if flags.measuring.load(ordering: .relaxed) { flags.completed.add(1, ordering: .relaxed) }
+                for context in try (0..<inflight).map({ _ in try socket.makeContext() }) {
+                    group.addTask {
+                        while !flags.stop.load(ordering: .relaxed) {
+                            _ = try await context.request(body)
+                            if flags.measuring.load(ordering: .relaxed) { flags.completed.add(1, ordering: .relaxed) }
+                        }
                     }
                 }
             }
