@@ -9,7 +9,8 @@ struct ClusterBench: AsyncParsableCommand {
         abstract: "Measure the cluster transport: raw nng REQ/REP rate and codec cost (release builds).",
         discussion: """
             Prints `cluster transport=nng-raw clients=N rpc_per_s=X` for each client count (each client is its own \
-            REQ socket with `--inflight` requests in flight (default 1, like a worker); the REP side serves with a pool of contexts), \
+            REQ socket with `--inflight` requests in flight, default 1 like a worker; the REP side serves with a \
+            pool of contexts), \
             then `codec encoding=… message=… bytes=… ns_per_message=…` lines: encode + HMAC sign + HMAC verify + \
             decode of one message, binary and JSON.
 
@@ -43,14 +44,16 @@ struct ClusterBench: AsyncParsableCommand {
             throw ValidationError("the coordinator figures come with SweptCoordinator; pass --raw for the transport")
         }
         guard clients.allSatisfy({ $0 > 0 }), seconds > 0, contexts > 0, inflight > 0, payload >= 0 else {
-            throw ValidationError("--clients, --seconds, --contexts and --inflight must be positive, --payload not negative")
+            throw ValidationError(
+                "--clients, --seconds, --contexts and --inflight must be positive, --payload not negative")
         }
     }
 
     func run() async throws {
         for count in clients {
-            let rate = try await Self.rawRate(clients: count, inflight: inflight, seconds: seconds, contexts: contexts,
-                                              payload: payload)
+            let rate = try await Self.rawRate(
+                clients: count, inflight: inflight, seconds: seconds, contexts: contexts,
+                payload: payload)
             let pipelined = inflight > 1 ? " inflight=\(inflight)" : ""
             print("cluster transport=nng-raw clients=\(count)\(pipelined) rpc_per_s=\(Int(rate.rounded()))")
         }
@@ -58,7 +61,9 @@ struct ClusterBench: AsyncParsableCommand {
     }
 
     /// Requests per second of `clients` sequential REQ sockets against one echoing REP socket.
-    static func rawRate(clients: Int, inflight: Int, seconds: Double, contexts: Int, payload: Int) async throws -> Double {
+    static func rawRate(clients: Int, inflight: Int, seconds: Double, contexts: Int, payload: Int) async throws
+        -> Double
+    {
         let server = try WireSocket(.reply, options: SocketOptions(receiveTimeout: nil))
         let port = try server.listen("tcp://127.0.0.1:0").boundPort
         let pool = try (0..<contexts).map { _ in try server.makeContext() }

@@ -1,4 +1,5 @@
 import SweptWire
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -11,24 +12,38 @@ enum CodecBench {
         let binary = WireCodec(secret: secret)
         let json = JSONWireCodec(secret: secret)
         let header = WireHeader(senderID: "node-a/worker-1", incarnation: 0x1234_5678_9ABC, requestID: 1)
-        let report = WireRequest(header: header, body: .reportIntermediate(
-            IntermediateReport(trialID: 42, leaseEpoch: 3, step: 7, value: 0.8125)))
+        let report = WireRequest(
+            header: header,
+            body: .reportIntermediate(
+                IntermediateReport(trialID: 42, leaseEpoch: 3, step: 7, value: 0.8125)))
         let assignment = WireReply(header: header, body: WireExamples.replies[1])
         var lines: [String] = []
         for (name, request) in [("reportIntermediate", report)] {
-            lines.append(try measure("binary", name, iterations) {
-                try binary.decodeRequest(try binary.encode(request)).header.requestID
-            } size: { try binary.encode(request).count })
-            lines.append(try measure("json", name, iterations / 4) {
-                try json.decode(WireRequest.self, from: try json.encode(request)).header.requestID
-            } size: { try json.encode(request).count })
+            lines.append(
+                try measure("binary", name, iterations) {
+                    try binary.decodeRequest(try binary.encode(request)).header.requestID
+                } size: {
+                    try binary.encode(request).count
+                })
+            lines.append(
+                try measure("json", name, iterations / 4) {
+                    try json.decode(WireRequest.self, from: try json.encode(request)).header.requestID
+                } size: {
+                    try json.encode(request).count
+                })
         }
-        lines.append(try measure("binary", "assigned", iterations) {
-            try binary.decodeReply(try binary.encode(assignment)).header.requestID
-        } size: { try binary.encode(assignment).count })
-        lines.append(try measure("json", "assigned", iterations / 4) {
-            try json.decode(WireReply.self, from: try json.encode(assignment)).header.requestID
-        } size: { try json.encode(assignment).count })
+        lines.append(
+            try measure("binary", "assigned", iterations) {
+                try binary.decodeReply(try binary.encode(assignment)).header.requestID
+            } size: {
+                try binary.encode(assignment).count
+            })
+        lines.append(
+            try measure("json", "assigned", iterations / 4) {
+                try json.decode(WireReply.self, from: try json.encode(assignment)).header.requestID
+            } size: {
+                try json.encode(assignment).count
+            })
         return lines
     }
 

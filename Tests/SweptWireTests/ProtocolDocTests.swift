@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import SweptWire
+import Testing
 
 /// The hex dumps in docs/protocol.md are what the codec produces today.
 @Suite("docs/protocol.md examples")
@@ -11,12 +11,14 @@ struct ProtocolDocTests {
     static let examples: [(String, [UInt8])] = {
         do {
             let codec = WireCodec(secret: try WireSecret(bytes: Array(docsSecret.utf8)))
-            let report = try codec.encode(WireRequest(
-                header: WireHeader(senderID: "node-a/1", incarnation: 0x0102_0304_0506_0708, requestID: 5),
-                body: .reportIntermediate(IntermediateReport(trialID: 42, leaseEpoch: 3, step: 7, value: 0.8125))))
-            let verdict = try codec.encode(WireReply(
-                header: WireHeader(senderID: "coord", incarnation: 9, requestID: 5),
-                body: .verdict(TrialVerdict(trialID: 42, decision: .prune))))
+            let report = try codec.encode(
+                WireRequest(
+                    header: WireHeader(senderID: "node-a/1", incarnation: 0x0102_0304_0506_0708, requestID: 5),
+                    body: .reportIntermediate(IntermediateReport(trialID: 42, leaseEpoch: 3, step: 7, value: 0.8125))))
+            let verdict = try codec.encode(
+                WireReply(
+                    header: WireHeader(senderID: "coord", incarnation: 9, requestID: 5),
+                    body: .verdict(TrialVerdict(trialID: 42, decision: .prune))))
             return [("reportIntermediate", report), ("verdict", verdict)]
         } catch {
             fatalError("examples do not encode: \(error)")

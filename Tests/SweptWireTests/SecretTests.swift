@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import SweptWire
 
 @Suite("Cluster secret")
@@ -16,7 +17,8 @@ struct SecretTests {
 
     @Test("a secret file is read without its trailing newline")
     func fromFile() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("swept-secret-\(UUID().uuidString)").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("swept-secret-\(UUID().uuidString)")
+            .path
         defer { try? FileManager.default.removeItem(atPath: path) }
         let text = WireSecret.generateText()
         #expect(text.count == 64)

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import SweptWire
+import Testing
 
 /// `tls+tcp://` with certificate files made by the `openssl` command-line tool.
 @Suite("TLS transport")
@@ -13,7 +13,8 @@ struct TLSTests {
 
         /// Generates a P-256 self-signed certificate with `openssl req -x509`.
         static func make(commonName: String = "localhost") throws -> Certificate {
-            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("swept-tls-\(UUID().uuidString)")
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "swept-tls-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             let process = Process()
             process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
@@ -60,13 +61,17 @@ struct TLSTests {
         return (server, listener.boundPort, task)
     }
 
-    @Test("an authenticated request round-trips over tls+tcp with a verified self-signed certificate",
-          .enabled(if: opensslAvailable, "needs the openssl command (apt-get install openssl)"))
+    @Test(
+        "an authenticated request round-trips over tls+tcp with a verified self-signed certificate",
+        .enabled(if: opensslAvailable, "needs the openssl command (apt-get install openssl)"))
     func roundTrip() async throws {
         let certificate = try Certificate.make()
         defer { certificate.remove() }
         let (server, port, serving) = try Self.startServer(certificate)
-        defer { server.close(); serving.cancel() }
+        defer {
+            server.close()
+            serving.cancel()
+        }
         #expect(port > 0)
         let client = try WireClient(
             url: "tls+tcp://127.0.0.1:\(port)", codec: testCodec, identity: WireIdentity(senderID: "w1"),
@@ -74,25 +79,38 @@ struct TLSTests {
             dialOptions: DialOptions(tls: TLSFiles(caFile: certificate.certificate, serverName: "localhost")))
         defer { client.close() }
         for step in 0..<3 {
-            let reply = try await client.call(.reportIntermediate(IntermediateReport(trialID: 9, leaseEpoch: 1,
-                                                                                     step: Int64(step), value: 1)))
+            let reply = try await client.call(
+                .reportIntermediate(
+                    IntermediateReport(
+                        trialID: 9, leaseEpoch: 1,
+                        step: Int64(step), value: 1)))
             #expect(reply == .verdict(TrialVerdict(trialID: 9, decision: .prune)))
         }
     }
 
-    @Test("a client that trusts another certificate gets no connection",
-          .enabled(if: opensslAvailable, "needs the openssl command (apt-get install openssl)"))
+    @Test(
+        "a client that trusts another certificate gets no connection",
+        .enabled(if: opensslAvailable, "needs the openssl command (apt-get install openssl)"))
     func untrustedServer() async throws {
         let certificate = try Certificate.make()
         let stranger = try Certificate.make()
-        defer { certificate.remove(); stranger.remove() }
+        defer {
+            certificate.remove()
+            stranger.remove()
+        }
         let (server, port, serving) = try Self.startServer(certificate)
-        defer { server.close(); serving.cancel() }
+        defer {
+            server.close()
+            serving.cancel()
+        }
         let client = try WireClient(
             url: "tls+tcp://127.0.0.1:\(port)", codec: testCodec, identity: WireIdentity(senderID: "w1"),
             socketOptions: SocketOptions(sendTimeout: .milliseconds(400), receiveTimeout: .milliseconds(400)),
-            dialOptions: DialOptions(reconnectMinimum: .milliseconds(50), tls: TLSFiles(caFile: stranger.certificate,
-                                                                                       serverName: "localhost")))
+            dialOptions: DialOptions(
+                reconnectMinimum: .milliseconds(50),
+                tls: TLSFiles(
+                    caFile: stranger.certificate,
+                    serverName: "localhost")))
         defer { client.close() }
         do {
             _ = try await client.call(.status(StudyReference(study: nil)))
@@ -107,8 +125,9 @@ struct TLSTests {
         let socket = try WireSocket(.reply)
         defer { socket.close() }
         do {
-            try socket.listen("tls+tcp://127.0.0.1:0",
-                              options: ListenOptions(tls: TLSFiles(certificateFile: "/nonexistent/cert.pem")))
+            try socket.listen(
+                "tls+tcp://127.0.0.1:0",
+                options: ListenOptions(tls: TLSFiles(certificateFile: "/nonexistent/cert.pem")))
             Issue.record("listen accepted a missing certificate")
         } catch let error as TLSFilesError {
             #expect(error.field == "certificateFile")

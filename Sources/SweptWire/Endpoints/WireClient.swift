@@ -32,7 +32,8 @@ public final class WireClient: Sendable {
     /// Pass the `requestID` of an earlier attempt to retry it: the coordinator replays the cached reply instead
     /// of acting twice. A reply that fails authentication, or answers another request id, throws
     /// `WireClientError`.
-    public func call(_ body: RequestBody, requestID: UInt64? = nil, timeout: Duration? = nil) async throws -> ReplyBody {
+    public func call(_ body: RequestBody, requestID: UInt64? = nil, timeout: Duration? = nil) async throws -> ReplyBody
+    {
         let reply = try await exchange(body, requestID: requestID, timeout: timeout)
         if case .error(let error) = reply.body { throw WireRemoteError(code: error.code, message: error.message) }
         return reply.body
@@ -53,7 +54,9 @@ public final class WireClient: Sendable {
     }
 
     /// Sends `body` and returns the whole reply (header included), `error` replies included.
-    public func exchange(_ body: RequestBody, requestID: UInt64? = nil, timeout: Duration? = nil) async throws -> WireReply {
+    public func exchange(_ body: RequestBody, requestID: UInt64? = nil, timeout: Duration? = nil) async throws
+        -> WireReply
+    {
         let id = requestID ?? identity.nextRequestID()
         let request = try codec.encode(WireRequest(header: identity.header(requestID: id), body: body))
         let context = try borrowContext()

@@ -87,7 +87,8 @@ public final class WireServer: Sendable {
         }
     }
 
-    static func errorReply(for error: any Error, bytes: [UInt8], codec: WireCodec, identity: WireIdentity) -> WireReply {
+    static func errorReply(for error: any Error, bytes: [UInt8], codec: WireCodec, identity: WireIdentity) -> WireReply
+    {
         let requestID = bytes.withUnsafeBytes { codec.peekHeader($0)?.requestID } ?? 0
         let body: ErrorReply
         if let decodeError = error as? WireDecodeError {

@@ -23,14 +23,17 @@ public struct JSONWireCodec: Sendable {
 
     /// Checks size and tag, then decodes JSON.
     public func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) throws -> T {
-        guard bytes.count <= maxMessageSize else { throw WireDecodeError.tooLarge(size: bytes.count, limit: maxMessageSize) }
+        guard bytes.count <= maxMessageSize else {
+            throw WireDecodeError.tooLarge(size: bytes.count, limit: maxMessageSize)
+        }
         guard bytes.count >= MessageAuthenticator.tagSize else {
             throw WireDecodeError.tooShort(size: bytes.count, minimum: MessageAuthenticator.tagSize)
         }
         let contentEnd = bytes.count - MessageAuthenticator.tagSize
         let valid = bytes.withUnsafeBytes { buffer in
-            authenticator.verify(UnsafeRawBufferPointer(rebasing: buffer[0..<contentEnd]),
-                                 tag: UnsafeRawBufferPointer(rebasing: buffer[contentEnd...]))
+            authenticator.verify(
+                UnsafeRawBufferPointer(rebasing: buffer[0..<contentEnd]),
+                tag: UnsafeRawBufferPointer(rebasing: buffer[contentEnd...]))
         }
         guard valid else { throw WireDecodeError.authenticationFailed }
         return try JSONDecoder().decode(type, from: Data(bytes[0..<contentEnd]))

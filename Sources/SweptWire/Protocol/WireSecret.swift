@@ -12,7 +12,8 @@ public struct WireSecret: @unchecked Sendable {
     /// Uses `bytes` as the secret.
     public init(bytes: [UInt8]) throws(WireSecretError) {
         guard bytes.count >= Self.minimumLength else {
-            throw WireSecretError(source: "secret", reason: "is \(bytes.count) bytes; expected at least \(Self.minimumLength)")
+            throw WireSecretError(
+                source: "secret", reason: "is \(bytes.count) bytes; expected at least \(Self.minimumLength)")
         }
         key = SymmetricKey(data: bytes)
     }
