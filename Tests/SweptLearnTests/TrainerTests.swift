@@ -69,33 +69,35 @@ import Testing
 
     @Test(arguments: [1, 2])
     func sameSeedAndThreadsGiveBitIdenticalRuns(threads: Int) throws {
-        blasThreadLock.lock()
-        defer { blasThreadLock.unlock() }
-        let train = try TestData.blobs(rows: 300, features: 20, classes: 3, seed: 16)
-        let validation = try TestData.blobs(rows: 100, features: 20, classes: 3, seed: 17)
-        func run() throws -> (NeuralNetwork, TrainingResult) {
-            var network = try NeuralNetwork(
-                inputCount: 20, hiddenLayers: [DenseLayer(units: 32, activation: .gelu, dropout: 0.2)],
-                head: .softmax(classes: 3), seed: 5)
-            var c = Self.config(epochs: 3, seed: 77)
-            c.threads = threads
-            let result = try Trainer(configuration: c).fit(&network, training: train, validation: validation)
-            return (network, result)
-        }
-        let (a, resultA) = try run()
-        let (b, resultB) = try run()
-        #expect(a.parameters.map(\.bitPattern) == b.parameters.map(\.bitPattern))
-        #expect(resultA.history.map(\.trainLoss) == resultB.history.map(\.trainLoss))
-        #expect(resultA.history.map(\.validation) == resultB.history.map(\.validation))
-        #expect(resultA.threads == threads)
+        try withExclusiveBLASThreads {
+            // Big enough that OpenBLAS splits the products across threads.
+            let train = try TestData.blobs(rows: 512, features: 96, classes: 3, seed: 16)
+            let validation = try TestData.blobs(rows: 100, features: 96, classes: 3, seed: 17)
+            func run() throws -> (NeuralNetwork, TrainingResult) {
+                var network = try NeuralNetwork(
+                    inputCount: 96, hiddenLayers: [DenseLayer(units: 64, activation: .gelu, dropout: 0.2)],
+                    head: .softmax(classes: 3), seed: 5)
+                var c = Self.config(epochs: 3, seed: 77)
+                c.batchSize = 256
+                c.threads = threads
+                let result = try Trainer(configuration: c).fit(&network, training: train, validation: validation)
+                return (network, result)
+            }
+            let (a, resultA) = try run()
+            let (b, resultB) = try run()
+            #expect(a.parameters.map(\.bitPattern) == b.parameters.map(\.bitPattern))
+            #expect(resultA.history.map(\.trainLoss) == resultB.history.map(\.trainLoss))
+            #expect(resultA.history.map(\.validation) == resultB.history.map(\.validation))
+            #expect(resultA.threads == threads)
 
-        var other = try NeuralNetwork(
-            inputCount: 20, hiddenLayers: [DenseLayer(units: 32, activation: .gelu, dropout: 0.2)],
-            head: .softmax(classes: 3), seed: 5)
-        var c = Self.config(epochs: 3, seed: 78)
-        c.threads = threads
-        _ = try Trainer(configuration: c).fit(&other, training: train)
-        #expect(other.parameters != a.parameters)
+            var other = try NeuralNetwork(
+                inputCount: 96, hiddenLayers: [DenseLayer(units: 64, activation: .gelu, dropout: 0.2)],
+                head: .softmax(classes: 3), seed: 5)
+            var c = Self.config(epochs: 3, seed: 78)
+            c.threads = threads
+            _ = try Trainer(configuration: c).fit(&other, training: train)
+            #expect(other.parameters != a.parameters)
+        }
     }
 
     @Test func callbackSeesEveryEpochAndCanStop() throws {
