@@ -193,3 +193,25 @@ import Testing
         #expect(abs(w[0] - (0.95 - 0.1)) < 1e-5)
     }
 }
+
+@Suite struct RidgeRegressionTests {
+    @Test func closedFormRecoversWeightsAndShrinksWithAlpha() throws {
+        let data = try TestData.linear(rows: 400, weights: [2, -1, 0.5], noise: 0.01, seed: 40)
+        let exact = try RidgeRegression.fit(data, alpha: 0)
+        #expect(close(exact.weights(layer: 0).values, [2, -1, 0.5], tolerance: 0.01))
+        #expect(close(exact.bias(layer: 0), [0.5], tolerance: 0.01))
+        #expect((try exact.evaluate(data)["r2"] ?? 0) > 0.9999)
+        let shrunk = try RidgeRegression.fit(data, alpha: 400)
+        let norm = { (m: NeuralNetwork) in m.weights(layer: 0).values.map { $0 * $0 }.reduce(0, +) }
+        #expect(norm(shrunk) < 0.5 * norm(exact))
+    }
+
+    @Test func collinearFeaturesNeedAlpha() throws {
+        let x = try Matrix(rows: 4, columns: 2, values: [1, 2, 2, 4, 3, 6, 4, 8])
+        let data = try Dataset(features: x, targets: [1, 2, 3, 4])
+        let error = try #require(throws: LearnError.self) { try RidgeRegression.fit(data, alpha: 0) }
+        #expect(error.message.contains("singular") && error.message.contains("alpha > 0"))
+        _ = try RidgeRegression.fit(data, alpha: 0.1)
+        #expect(throws: LearnError.self) { try RidgeRegression.fit(data, alpha: -1) }
+    }
+}
