@@ -1,5 +1,5 @@
-/// Closed-form ridge regression: minimizes `‖X·W + b − Y‖² + alpha·‖W‖²` exactly, with an unpenalized intercept
-/// (features and targets are centred first). The Gram matrix comes from sgemm; the solve is a Cholesky
+/// Closed-form ridge regression: minimizes `‖X·W + b − Y‖² + alpha·‖W‖²` exactly, with an unpenalized
+/// intercept (features and targets are centred first). The Gram matrix comes from sgemm; the solve is a Cholesky
 /// factorization in `Double`. Returns a linear-regression `NeuralNetwork`, so prediction, metrics and safetensors
 /// work as for trained models.
 public enum RidgeRegression {
