@@ -149,6 +149,38 @@ import Testing
         #expect(model.parameters.allSatisfy { $0.isFinite })
     }
 
+    @Test func trainerFollowsTheSchedulePerStep() throws {
+        let train = try TestData.blobs(rows: 64, features: 3, classes: 2, seed: 22)
+        var network = try NeuralNetwork.softmaxRegression(inputCount: 3, classes: 2)
+        var c = Self.config(epochs: 4, learningRate: 0.1)
+        c.batchSize = 32  // 2 steps per epoch
+        c.schedule = .step(epochs: 2, factor: 0.5)
+        let result = try Trainer(configuration: c).fit(&network, training: train)
+        #expect(result.history.map(\.learningRate) == [0.1, 0.1, 0.05, 0.05])
+        c.schedule = .warmup(epochs: 2, then: .constant)
+        var warm = try NeuralNetwork.softmaxRegression(inputCount: 3, classes: 2)
+        let warmResult = try Trainer(configuration: c).fit(&warm, training: train)
+        #expect(warmResult.history.map(\.learningRate) == [0.05, 0.1, 0.1, 0.1])
+    }
+
+    @Test func dropoutOnlyActsWhileTraining() throws {
+        let data = try TestData.blobs(rows: 50, features: 4, classes: 2, seed: 23)
+        let network = try NeuralNetwork(
+            inputCount: 4, hiddenLayers: [DenseLayer(units: 16, activation: .relu, dropout: 0.5)],
+            head: .softmax(classes: 2), seed: 1)
+        // Prediction is deterministic (no dropout) and equals the network without dropout.
+        var plain = try NeuralNetwork(
+            inputCount: 4, hiddenLayers: [DenseLayer(units: 16, activation: .relu)], head: .softmax(classes: 2), seed: 1)
+        plain.parameters = network.parameters
+        #expect(try network.predict(data.features) == plain.predict(data.features))
+        // Training with dropout takes a different path from training without it.
+        var a = network
+        var b = plain
+        _ = try Trainer(configuration: Self.config(epochs: 1)).fit(&a, training: data)
+        _ = try Trainer(configuration: Self.config(epochs: 1)).fit(&b, training: data)
+        #expect(a.parameters != b.parameters)
+    }
+
     @Test func learningRateSchedules() {
         let base: Float = 1
         #expect(LearningRateSchedule.constant.rate(base: base, step: 99, stepsPerEpoch: 10, totalSteps: 100) == 1)
