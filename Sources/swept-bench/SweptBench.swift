@@ -9,6 +9,7 @@ struct SweptBench: AsyncParsableCommand {
         subcommands: [
             CoreBench.self,
             ClusterBench.self,
+            TrainBenchmark.self,
         ]
     )
 }
