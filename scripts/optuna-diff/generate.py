@@ -8,7 +8,7 @@ Every expected value is computed by Optuna itself:
 - pruner cases run real Optuna studies (completed / pruned / failed reference trials added with
   `optuna.trial.create_trial` + `study.add_trial`, the checked trial made by `study.ask()`), and record what
   `trial.should_prune()` answers after each of the checked trial's reports;
-- Parzen cases build Optuna's internal `_ParzenEstimator` (the class TPESampler uses) with the sampler's
+- Parzen cases build Optuna's internal `_ParzenEstimator` (its argsort made stable, see _StableArgsortNumpy) (the class TPESampler uses) with the sampler's
   default weights function and read the mixture it builds: weights, per-dimension mu/sigma (numerical) or
   kernel rows (categorical), and `log_pdf` at a few points drawn from the mixture itself.
 
@@ -63,9 +63,30 @@ import warnings
 import numpy as np
 import optuna
 from optuna.distributions import CategoricalDistribution, FloatDistribution, IntDistribution
+from optuna.samplers._tpe import parzen_estimator as _parzen_module
 from optuna.samplers._tpe.parzen_estimator import _ParzenEstimator, _ParzenEstimatorParameters
 from optuna.samplers._tpe.sampler import default_weights
 from optuna.trial import TrialState, create_trial
+
+
+class _StableArgsortNumpy:
+    """numpy, except that argsort is stable.
+
+    Optuna sorts the observations with `np.argsort(mus)` to find each one's neighbours. numpy's default sort does
+    not define the order of equal values (and it differs between CPUs: AVX-512, AVX2 and generic code paths), so
+    which of two equal observations gets which bandwidth is not defined by Optuna. The fixture is generated with
+    a stable argsort (equal values keep their trial order), which is what swept does.
+    """
+
+    def __getattr__(self, name):
+        return getattr(np, name)
+
+    @staticmethod
+    def argsort(a, *args, **kwargs):
+        return np.argsort(a, kind="stable")
+
+
+_parzen_module.np = _StableArgsortNumpy()
 
 
 def num(x: float) -> float | str:
