@@ -7,6 +7,8 @@ struct SweptBench: AsyncParsableCommand {
         commandName: "swept-bench",
         abstract: "Measure swept: tuning, training, store and cluster figures.",
         subcommands: [
+            TPEBench.self,
+            QualityBench.self,
         ]
     )
 }
