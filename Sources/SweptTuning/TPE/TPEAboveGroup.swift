@@ -27,6 +27,10 @@ final class TPEAboveGroup {
     /// Per continuous kernel, per slot: the constant term for the cached bandwidth.
     private var cachedConstant: [[Double]]
     private var persistentCount = 0
+    /// Reused per-ask buffers.
+    private var isMember: [Bool] = []
+    private var order: [Int32] = []
+    private var sigmaBuffer: [Double] = []
 
     init(dimensions: [ParzenDimension], parameters: ParzenEstimatorParameters) {
         self.dimensions = dimensions
@@ -111,23 +115,27 @@ final class TPEAboveGroup {
         }
         let total = numbers.count
         let extras = (persistentCount..<total).map { Int32($0) }
-        var isMember = [Bool](repeating: true, count: total)
+        isMember.removeAll(keepingCapacity: true)
+        isMember.append(contentsOf: repeatElement(true, count: total))
         for n in excluded { if let s = slotOfNumber[n] { isMember[s] = false } }
+        mixture.resize(total)
 
         // Weights: Optuna's ramp over the members in trial-number order, then the prior; normalized.
-        let memberOrder = merged(byNumber, extras.sorted { numbers[Int($0)] < numbers[Int($1)] }) {
-            numbers[Int($0)] < numbers[Int($1)]
-        }.filter { isMember[Int($0)] }
-        let m = memberOrder.count
-        mixture.resize(total)
-        let ramp = TPEWeights.ramp(m)
-        let weightSum = ramp.reduce(0, +) + (m == 0 ? 1 : parameters.priorWeight)
-        let logWeightSum = TuningMath.log(weightSum)
-        var logWeight = [Double](repeating: -.infinity, count: total)
-        for (rank, slot) in memberOrder.enumerated() {
-            logWeight[Int(slot)] = TuningMath.log(ramp[rank]) - logWeightSum
+        var m = 0
+        let extrasByNumber = extras.sorted { numbers[Int($0)] < numbers[Int($1)] }
+        fillOrder(byNumber, extrasByNumber) { numbers[Int($0)] < numbers[Int($1)] }
+        for slot in order {
+            mixture.weightRank[Int(slot)] = Int32(m)
+            m += 1
         }
-        mixture.priorLogWeight = m == 0 ? 0 : TuningMath.log(parameters.priorWeight) - logWeightSum
+        let rampCount = m < 25 ? 0 : m - 25
+        let start = 1.0 / Double(max(m, 1))
+        mixture.ramp = (rampCount, start, rampCount > 1 ? (1.0 - start) / Double(rampCount - 1) : 0)
+        let rampSum = rampCount > 1 ? Double(rampCount) * (start + 1) / 2 : Double(rampCount) * start
+        let weightSum = rampSum + Double(m - rampCount) + (m == 0 ? 1 : parameters.priorWeight)
+        mixture.logWeightSum = TuningMath.log(weightSum)
+        mixture.maxLogWeight = -mixture.logWeightSum
+        mixture.priorLogWeight = m == 0 ? 0 : TuningMath.log(parameters.priorWeight) - mixture.logWeightSum
 
         // Bandwidths per numerical dimension from the member order by value; refresh changed kernels.
         var continuousIndex = 0, discreteIndex = 0
@@ -141,12 +149,12 @@ final class TPEAboveGroup {
                 mixture.categorical[c].logHit = TuningMath.log((base + 1) / rowSum)
                 mixture.categorical[c].logMiss = TuningMath.log(base / rowSum)
             case .continuous, .discrete:
-                let order = merged(byValue[d], extras.sorted { lessByValue(d, $0, $1) }) { lessByValue(d, $0, $1) }
-                    .filter { isMember[Int($0)] }
-                let sigmas = bandwidths(order, dimension: d)
+                let extrasByValue = extras.sorted { lessByValue(d, $0, $1) }
+                fillOrder(byValue[d], extrasByValue) { lessByValue(d, $0, $1) }
+                computeBandwidths(dimension: d)
                 let isContinuous = { if case .continuous = dim.kernel { return true } else { return false } }()
                 for (position, slot32) in order.enumerated() {
-                    let slot = Int(slot32), sigma = sigmas[position]
+                    let slot = Int(slot32), sigma = sigmaBuffer[position]
                     if cachedSigma[d][slot] == sigma { continue }
                     cachedSigma[d][slot] = sigma
                     let mu = values[d][slot]
@@ -165,11 +173,57 @@ final class TPEAboveGroup {
                 if isContinuous { continuousIndex += 1 } else { discreteIndex += 1 }
             }
         }
-        // constant[j] = log weight + Σ continuous constants (−∞ for non-members).
-        for slot in 0..<total {
-            var c = logWeight[slot]
-            if c != -.infinity { for k in cachedConstant.indices { c += cachedConstant[k][slot] } }
-            mixture.constant[slot] = c
+        // constant[j] = Σ continuous constants (−∞ for non-members).
+        mixture.constant.withUnsafeMutableBufferPointer { constant in
+            for slot in 0..<total { constant[slot] = isMember[slot] ? 0 : -.infinity }
+            for k in cachedConstant.indices {
+                cachedConstant[k].withUnsafeBufferPointer { c in
+                    for slot in 0..<total { constant[slot] += c[slot] }
+                }
+            }
+        }
+    }
+
+    /// Fills `order` with the members of `persistent` merged with the (sorted) `extras`.
+    private func fillOrder(_ persistent: [Int32], _ extras: [Int32], by less: (Int32, Int32) -> Bool) {
+        order.removeAll(keepingCapacity: true)
+        var j = 0
+        for slot in persistent {
+            while j < extras.count && less(extras[j], slot) {
+                if isMember[Int(extras[j])] { order.append(extras[j]) }
+                j += 1
+            }
+            if isMember[Int(slot)] { order.append(slot) }
+        }
+        while j < extras.count {
+            if isMember[Int(extras[j])] { order.append(extras[j]) }
+            j += 1
+        }
+    }
+
+    /// Optuna's bandwidth rule for `order` (members in value order) into `sigmaBuffer`.
+    private func computeBandwidths(dimension d: Int) {
+        let dim = dimensions[d], m = order.count
+        let low = dim.adaptedLow, high = dim.adaptedHigh, range = high - low
+        let minSigma = parameters.considerMagicClip ? range / min(100.0, Double(m) + 2.0) : 1e-12
+        let endpoints = parameters.considerEndpoints
+        sigmaBuffer.removeAll(keepingCapacity: true)
+        sigmaBuffer.append(contentsOf: repeatElement(0, count: m))
+        values[d].withUnsafeBufferPointer { v in
+            order.withUnsafeBufferPointer { order in
+                sigmaBuffer.withUnsafeMutableBufferPointer { out in
+                    for p in 0..<m {
+                        let x = v[Int(order[p])]
+                        let left = p == 0 ? low : v[Int(order[p - 1])]
+                        let right = p == m - 1 ? high : v[Int(order[p + 1])]
+                        var s = max(x - left, right - x)
+                        if !endpoints && m >= 2 {
+                            if p == 0 { s = right - x } else if p == m - 1 { s = x - left }
+                        }
+                        out[p] = min(max(s, minSigma), range)
+                    }
+                }
+            }
         }
     }
 
@@ -178,38 +232,4 @@ final class TPEAboveGroup {
         return a < b || (a == b && numbers[Int(x)] < numbers[Int(y)])
     }
 
-    /// Optuna's bandwidth rule for members already in value order.
-    private func bandwidths(_ order: [Int32], dimension d: Int) -> [Double] {
-        let dim = dimensions[d], m = order.count
-        let low = dim.adaptedLow, high = dim.adaptedHigh, range = high - low
-        let minSigma = parameters.considerMagicClip ? range / min(100.0, Double(m) + 2.0) : 1e-12
-        var out = [Double](repeating: 0, count: m)
-        values[d].withUnsafeBufferPointer { v in
-            for p in 0..<m {
-                let x = v[Int(order[p])]
-                let left = p == 0 ? low : v[Int(order[p - 1])]
-                let right = p == m - 1 ? high : v[Int(order[p + 1])]
-                var s = max(x - left, right - x)
-                if !parameters.considerEndpoints && m >= 2 {
-                    if p == 0 { s = right - x } else if p == m - 1 { s = x - left }
-                }
-                out[p] = min(max(s, minSigma), range)
-            }
-        }
-        return out
-    }
-
-    /// Merges two sorted slot lists.
-    private func merged(_ a: [Int32], _ b: [Int32], by less: (Int32, Int32) -> Bool) -> [Int32] {
-        if b.isEmpty { return a }
-        var out = [Int32]()
-        out.reserveCapacity(a.count + b.count)
-        var i = 0, j = 0
-        while i < a.count || j < b.count {
-            if j == b.count || (i < a.count && !less(b[j], a[i])) { out.append(a[i]); i += 1 } else {
-                out.append(b[j]); j += 1
-            }
-        }
-        return out
-    }
 }

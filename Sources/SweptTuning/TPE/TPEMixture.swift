@@ -44,8 +44,18 @@ final class TPEMixture {
     var continuous: [Continuous] = []
     var discrete: [Discrete] = []
     var categorical: [Categorical] = []
-    /// Component constants (continuous terms + log weight); −∞ for components that are switched off.
+    /// Component constants (continuous terms, no weight); −∞ for components that are switched off.
     var constant: [Double] = []
+    /// Explicit normalized log weights (small mixtures), or nil to use the ramp below.
+    var explicitLogWeights: [Double]?
+    /// Rank of each component among the group's members in trial-number order (ramp weights).
+    var weightRank: [Int32] = []
+    /// Optuna's ramp: the oldest `count` members get linspace(start, 1) (step `delta`), the rest weight 1.
+    var ramp: (count: Int, start: Double, delta: Double) = (0, 1, 0)
+    /// log of the sum of the unnormalized weights (observations + prior).
+    var logWeightSum = 0.0
+    /// The largest normalized log weight of an observation component (for the skip bound).
+    var maxLogWeight = 0.0
     /// The prior component's log weight (−∞ when it has weight 0 or there is none).
     var priorLogWeight = -Double.infinity
     /// Per dimension: the prior kernel (μ, σ, log Z) for numerical dimensions; ignored for categorical ones.
@@ -77,7 +87,9 @@ final class TPEMixture {
         let m = estimator.componentCount - 1
         let observed = max(m, 0)
         resize(observed)
-        for j in 0..<observed { constant[j] = TuningMath.log(estimator.weights[j]) }
+        let logWeights = estimator.weights.prefix(observed).map { TuningMath.log($0) }
+        explicitLogWeights = logWeights
+        maxLogWeight = logWeights.max() ?? 0
         priorLogWeight = TuningMath.log(estimator.weights[estimator.componentCount - 1])
         for c in continuous.indices {
             let d = continuous[c].dimension
@@ -115,6 +127,7 @@ final class TPEMixture {
             }
         }
         fit(&constant, 0)
+        fit(&weightRank, 0)
         for c in continuous.indices { fit(&continuous[c].a, 0); fit(&continuous[c].b, 0) }
         for c in discrete.indices {
             fit(&discrete[c].mu, 0); fit(&discrete[c].sigma, 1); fit(&discrete[c].boundOffset, 0)
@@ -173,26 +186,36 @@ final class TPEMixture {
         return total
     }
 
+    /// The log weight of component `j` (normalized).
+    @inline(__always)
+    func logWeight(_ j: Int) -> Double {
+        if let explicitLogWeights { return explicitLogWeights[j] }
+        let r = Int(weightRank[j])
+        guard r < ramp.count else { return -logWeightSum }
+        let w = ramp.count > 1 && r == ramp.count - 1 ? 1.0 : ramp.start + Double(r) * ramp.delta
+        return TuningMath.log(w) - logWeightSum
+    }
+
     /// Log density of the mixture at each candidate (`candidates[d][i]`, internal representation).
     func logDensities(_ candidates: [[Double]]) -> [Double] {
         let count = candidates.first?.count ?? 0
         let k = componentCount
         var out = [Double](repeating: -.infinity, count: count)
         var acc = [Double](repeating: 0, count: k)
-        var bound = [Double](repeating: 0, count: discrete.isEmpty ? 0 : k)
+        var bound = [Double](repeating: 0, count: k)
+        var point = [Double](repeating: 0, count: dimensions.count)
+        var terms: [Double] = []
         for i in 0..<count {
-            let point = candidates.map { $0[i] }
+            for d in dimensions.indices { point[d] = candidates[d][i] }
             let prior = priorLogDensity(point)
             if k == 0 { out[i] = prior; continue }
             accumulate(point, into: &acc)
-            out[i] = discrete.isEmpty
-                ? Self.logSumExp(acc, extra: prior)
-                : logSumExpDiscrete(point, acc: acc, bound: &bound, extra: prior)
+            out[i] = combine(point, acc: acc, bound: &bound, prior: prior, terms: &terms)
         }
         return out
     }
 
-    /// acc[j] = constant[j] + continuous quadratic forms + categorical lookups at `point`.
+    /// acc[j] = constant[j] + continuous quadratic forms + categorical lookups at `point` (no weight).
     private func accumulate(_ point: [Double], into acc: inout [Double]) {
         let k = componentCount
         acc.withUnsafeMutableBufferPointer { acc in
@@ -200,8 +223,8 @@ final class TPEMixture {
                 for j in 0..<k { acc[j] = c[j] }
             }
             for c in continuous.indices {
-                let u = dimensions[continuous[c].dimension].transform(point[continuous[c].dimension])
-                    - continuous[c].center
+                let d = continuous[c].dimension
+                let u = dimensions[d].transform(point[d]) - continuous[c].center
                 let u2 = u * u
                 continuous[c].a.withUnsafeBufferPointer { a in
                     continuous[c].b.withUnsafeBufferPointer { b in
@@ -219,63 +242,61 @@ final class TPEMixture {
         }
     }
 
-    /// log(Σ exp(acc) + exp(extra)), skipping terms more than `cutoff` below the maximum.
-    static func logSumExp(_ acc: [Double], extra: Double) -> Double {
-        acc.withUnsafeBufferPointer { acc in
-            var m = extra
-            for v in acc where v > m { m = v }
-            if m == -.infinity { return -.infinity }
-            let floor = m - cutoff
-            var s = extra > floor ? TuningMath.exp(extra - m) : 0
-            for v in acc where v > floor { s += TuningMath.exp(v - m) }
-            return m + TuningMath.log(s)
-        }
-    }
-
-    /// The log-sum-exp when discretized dimensions are present: upper bounds first, exact terms only for
-    /// components whose bound is within `cutoff` of the best exact total.
-    private func logSumExpDiscrete(_ point: [Double], acc: [Double], bound: inout [Double], extra: Double) -> Double {
+    /// log(Σ_j exp(exact_j) + exp(prior)). Every component gets an upper bound without transcendental calls
+    /// (acc + the discretized bound + the largest log weight); only components whose bound is within `cutoff`
+    /// of the best exact total get their exact term (log weight, erf for discretized dimensions).
+    private func combine(
+        _ point: [Double], acc: [Double], bound: inout [Double], prior: Double, terms: inout [Double]
+    ) -> Double {
         let k = componentCount
-        var intervals: [(l: Double, r: Double, logWidth: Double)] = []
-        for dd in discrete {
-            let x = point[dd.dimension]
-            let l = dd.isLog ? TuningMath.log(x - dd.step / 2) : x - dd.step / 2
-            let r = dd.isLog ? TuningMath.log(x + dd.step / 2) : x + dd.step / 2
-            intervals.append((l, r, TuningMath.log(r - l)))
-        }
-        var best = -1
-        var bestBound = -Double.infinity
-        for j in 0..<k {
-            var total = acc[j]
-            if total == -.infinity { bound[j] = total; continue }
-            for (c, dd) in discrete.enumerated() {
-                let mu = dd.mu[j], sigma = dd.sigma[j]
-                let dist = max(0, intervals[c].l - mu, mu - intervals[c].r) / sigma
-                total += min(0, intervals[c].logWidth - dd.boundOffset[j] - 0.5 * dist * dist)
+        var lefts: [Double] = [], rights: [Double] = []
+        bound.withUnsafeMutableBufferPointer { ub in
+            acc.withUnsafeBufferPointer { acc in for j in 0..<k { ub[j] = acc[j] } }
+            for c in discrete.indices {
+                let x = point[discrete[c].dimension], half = discrete[c].step / 2
+                let l = discrete[c].isLog ? TuningMath.log(x - half) : x - half
+                let r = discrete[c].isLog ? TuningMath.log(x + half) : x + half
+                lefts.append(l)
+                rights.append(r)
+                let logWidth = TuningMath.log(r - l)
+                discrete[c].mu.withUnsafeBufferPointer { mu in
+                    discrete[c].sigma.withUnsafeBufferPointer { sigma in
+                        discrete[c].boundOffset.withUnsafeBufferPointer { offset in
+                            for j in 0..<k {
+                                let dist = max(0, max(l - mu[j], mu[j] - r)) / sigma[j]
+                                ub[j] += min(0, logWidth - offset[j] - 0.5 * dist * dist)
+                            }
+                        }
+                    }
+                }
             }
-            bound[j] = total
-            if total > bestBound { bestBound = total; best = j }
         }
         func exact(_ j: Int) -> Double {
-            var total = acc[j]
-            for (c, dd) in discrete.enumerated() {
-                let mu = dd.mu[j], sigma = dd.sigma[j]
-                total += TruncatedNormal.logMass((intervals[c].l - mu) / sigma, (intervals[c].r - mu) / sigma)
-                    - dd.logZ[j]
+            var total = acc[j] + logWeight(j)
+            for c in discrete.indices {
+                let mu = discrete[c].mu[j], sigma = discrete[c].sigma[j]
+                total += TruncatedNormal.logMass((lefts[c] - mu) / sigma, (rights[c] - mu) / sigma)
+                    - discrete[c].logZ[j]
             }
             return total
         }
-        var m = extra
+        var best = -1
+        var bestBound = -Double.infinity
+        bound.withUnsafeBufferPointer { ub in
+            for j in 0..<k where ub[j] > bestBound { bestBound = ub[j]; best = j }
+        }
+        var m = prior
         if best >= 0 { m = max(m, exact(best)) }
         if m == -.infinity { return -.infinity }
-        var terms: [Double] = []
-        for j in 0..<k where bound[j] > m - Self.cutoff {
+        terms.removeAll(keepingCapacity: true)
+        let threshold = m - Self.cutoff - maxLogWeight
+        for j in 0..<k where bound[j] > threshold {
             let e = exact(j)
             terms.append(e)
             if e > m { m = e }
         }
         let floor = m - Self.cutoff
-        var s = extra > floor ? TuningMath.exp(extra - m) : 0
+        var s = prior > floor ? TuningMath.exp(prior - m) : 0
         for e in terms where e > floor { s += TuningMath.exp(e - m) }
         return m + TuningMath.log(s)
     }
