@@ -190,54 +190,78 @@ final class TPEMixture {
     @inline(__always)
     func logWeight(_ j: Int) -> Double {
         if let explicitLogWeights { return explicitLogWeights[j] }
-        let r = Int(weightRank[j])
-        guard r < ramp.count else { return -logWeightSum }
-        let w = ramp.count > 1 && r == ramp.count - 1 ? 1.0 : ramp.start + Double(r) * ramp.delta
-        return TuningMath.log(w) - logWeightSum
+        return TuningMath.log(rampWeight(j)) - logWeightSum
     }
+
+    /// The unnormalized ramp weight of component `j` (1 for the newest 25 members).
+    @inline(__always)
+    func rampWeight(_ j: Int) -> Double {
+        let r = Int(weightRank[j])
+        guard r < ramp.count else { return 1 }
+        return ramp.count > 1 && r == ramp.count - 1 ? 1.0 : ramp.start + Double(r) * ramp.delta
+    }
+
+    /// Components per block of the candidates × components product: a block's coefficients stay in L1 while
+    /// all candidates pass over them.
+    static let block = 256
 
     /// Log density of the mixture at each candidate (`candidates[d][i]`, internal representation).
     func logDensities(_ candidates: [[Double]]) -> [Double] {
         let count = candidates.first?.count ?? 0
         let k = componentCount
         var out = [Double](repeating: -.infinity, count: count)
-        var acc = [Double](repeating: 0, count: k)
+        var points = (0..<count).map { i in dimensions.indices.map { candidates[$0][i] } }
+        if k == 0 {
+            for i in 0..<count { out[i] = priorLogDensity(points[i]) }
+            return out
+        }
+        var acc = [Double](repeating: 0, count: count * k)
+        accumulate(points, into: &acc)
         var bound = [Double](repeating: 0, count: k)
-        var point = [Double](repeating: 0, count: dimensions.count)
         var terms: [Double] = []
         for i in 0..<count {
-            for d in dimensions.indices { point[d] = candidates[d][i] }
-            let prior = priorLogDensity(point)
-            if k == 0 { out[i] = prior; continue }
-            accumulate(point, into: &acc)
-            out[i] = combine(point, acc: acc, bound: &bound, prior: prior, terms: &terms)
+            let prior = priorLogDensity(points[i])
+            out[i] = acc.withUnsafeBufferPointer { all in
+                combine(points[i], acc: UnsafeBufferPointer(rebasing: all[(i * k)..<((i + 1) * k)]),
+                        bound: &bound, prior: prior, terms: &terms)
+            }
         }
+        points.removeAll()
         return out
     }
 
-    /// acc[j] = constant[j] + continuous quadratic forms + categorical lookups at `point` (no weight).
-    private func accumulate(_ point: [Double], into acc: inout [Double]) {
-        let k = componentCount
+    /// acc[i·K + j] = constant[j] + continuous quadratic forms + categorical lookups at candidate i (no weight),
+    /// computed block by block over components.
+    private func accumulate(_ points: [[Double]], into acc: inout [Double]) {
+        let k = componentCount, count = points.count
+        // Per candidate: the centred kernel-space coordinate of each continuous dimension, and each choice.
+        let us = points.map { p in continuous.map { dimensions[$0.dimension].transform(p[$0.dimension]) - $0.center } }
+        let xs = points.map { p in categorical.map { Int32(p[$0.dimension]) } }
         acc.withUnsafeMutableBufferPointer { acc in
-            constant.withUnsafeBufferPointer { c in
-                for j in 0..<k { acc[j] = c[j] }
-            }
-            for c in continuous.indices {
-                let d = continuous[c].dimension
-                let u = dimensions[d].transform(point[d]) - continuous[c].center
-                let u2 = u * u
-                continuous[c].a.withUnsafeBufferPointer { a in
-                    continuous[c].b.withUnsafeBufferPointer { b in
-                        for j in 0..<k { acc[j] += a[j] * u2 + b[j] * u }
+            var blockStart = 0
+            while blockStart < k {
+                let blockEnd = min(blockStart + Self.block, k)
+                for i in 0..<count {
+                    let row = i * k
+                    constant.withUnsafeBufferPointer { c in
+                        for j in blockStart..<blockEnd { acc[row + j] = c[j] }
+                    }
+                    for c in continuous.indices {
+                        let u = us[i][c], u2 = u * u
+                        continuous[c].a.withUnsafeBufferPointer { a in
+                            continuous[c].b.withUnsafeBufferPointer { b in
+                                for j in blockStart..<blockEnd { acc[row + j] += a[j] * u2 + b[j] * u }
+                            }
+                        }
+                    }
+                    for c in categorical.indices {
+                        let x = xs[i][c], hit = categorical[c].logHit, miss = categorical[c].logMiss
+                        categorical[c].choice.withUnsafeBufferPointer { choice in
+                            for j in blockStart..<blockEnd { acc[row + j] += choice[j] == x ? hit : miss }
+                        }
                     }
                 }
-            }
-            for c in categorical.indices {
-                let x = Int32(point[categorical[c].dimension])
-                let hit = categorical[c].logHit, miss = categorical[c].logMiss
-                categorical[c].choice.withUnsafeBufferPointer { choice in
-                    for j in 0..<k { acc[j] += choice[j] == x ? hit : miss }
-                }
+                blockStart = blockEnd
             }
         }
     }
@@ -246,12 +270,13 @@ final class TPEMixture {
     /// (acc + the discretized bound + the largest log weight); only components whose bound is within `cutoff`
     /// of the best exact total get their exact term (log weight, erf for discretized dimensions).
     private func combine(
-        _ point: [Double], acc: [Double], bound: inout [Double], prior: Double, terms: inout [Double]
+        _ point: [Double], acc: UnsafeBufferPointer<Double>, bound: inout [Double], prior: Double,
+        terms: inout [Double]
     ) -> Double {
         let k = componentCount
         var lefts: [Double] = [], rights: [Double] = []
         bound.withUnsafeMutableBufferPointer { ub in
-            acc.withUnsafeBufferPointer { acc in for j in 0..<k { ub[j] = acc[j] } }
+            for j in 0..<k { ub[j] = acc[j] }
             for c in discrete.indices {
                 let x = point[discrete[c].dimension], half = discrete[c].step / 2
                 let l = discrete[c].isLog ? TuningMath.log(x - half) : x - half
@@ -271,8 +296,9 @@ final class TPEMixture {
                 }
             }
         }
+        // Exact log density of component j without its weight (the weight multiplies its exp below).
         func exact(_ j: Int) -> Double {
-            var total = acc[j] + logWeight(j)
+            var total = acc[j]
             for c in discrete.indices {
                 let mu = discrete[c].mu[j], sigma = discrete[c].sigma[j]
                 total += TruncatedNormal.logMass((lefts[c] - mu) / sigma, (rights[c] - mu) / sigma)
@@ -286,18 +312,31 @@ final class TPEMixture {
             for j in 0..<k where ub[j] > bestBound { bestBound = ub[j]; best = j }
         }
         var m = prior
-        if best >= 0 { m = max(m, exact(best)) }
+        if best >= 0 { m = max(m, exact(best) + logWeight(best)) }
         if m == -.infinity { return -.infinity }
+        // Survivors: exact terms (without weight) of components whose bound is within `cutoff` of m.
         terms.removeAll(keepingCapacity: true)
         let threshold = m - Self.cutoff - maxLogWeight
+        var survivors: [Int] = []
         for j in 0..<k where bound[j] > threshold {
-            let e = exact(j)
-            terms.append(e)
-            if e > m { m = e }
+            terms.append(exact(j))
+            survivors.append(j)
         }
+        // Σ w_j·exp(e_j − shift) with a running shift; e_j is the term with weight 1 (an upper bound on the
+        // weighted term), so the ramp weight multiplies instead of costing a log per term. A term is dropped
+        // only when even its upper bound is `cutoff` below m, which is itself one of the terms.
         let floor = m - Self.cutoff
-        var s = prior > floor ? TuningMath.exp(prior - m) : 0
-        for e in terms where e > floor { s += TuningMath.exp(e - m) }
-        return m + TuningMath.log(s)
+        var shift = m
+        var s = prior == -.infinity ? 0 : TuningMath.exp(prior - shift)
+        for (t, j) in zip(terms, survivors) {
+            let e = t + (explicitLogWeights?[j] ?? -logWeightSum)
+            if e <= floor { continue }
+            if e > shift {
+                s *= TuningMath.exp(shift - e)
+                shift = e
+            }
+            s += (explicitLogWeights == nil ? rampWeight(j) : 1) * TuningMath.exp(e - shift)
+        }
+        return shift + TuningMath.log(s)
     }
 }
