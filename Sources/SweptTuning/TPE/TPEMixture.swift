@@ -29,6 +29,7 @@ final class TPEMixture {
         var isLog: Bool
         var mu: [Double] = []
         var sigma: [Double] = []
+        var invSigma: [Double] = []
         /// log σ + log Z + log √(2π): what the upper bound subtracts.
         var boundOffset: [Double] = []
         var logZ: [Double] = []
@@ -130,7 +131,8 @@ final class TPEMixture {
         fit(&weightRank, 0)
         for c in continuous.indices { fit(&continuous[c].a, 0); fit(&continuous[c].b, 0) }
         for c in discrete.indices {
-            fit(&discrete[c].mu, 0); fit(&discrete[c].sigma, 1); fit(&discrete[c].boundOffset, 0)
+            fit(&discrete[c].mu, 0); fit(&discrete[c].sigma, 1); fit(&discrete[c].invSigma, 1)
+            fit(&discrete[c].boundOffset, 0)
             fit(&discrete[c].logZ, 0)
         }
         for c in categorical.indices { fit(&categorical[c].choice, 0) }
@@ -162,6 +164,7 @@ final class TPEMixture {
         let logZ = TruncatedNormal.logMass((dim.adaptedLow - mu) / sigma, (dim.adaptedHigh - mu) / sigma)
         discrete[c].mu[j] = mu
         discrete[c].sigma[j] = sigma
+        discrete[c].invSigma[j] = 1 / sigma
         discrete[c].logZ[j] = logZ
         discrete[c].boundOffset[j] = TuningMath.log(sigma) + TruncatedNormal.logSqrt2Pi + logZ
     }
@@ -237,33 +240,80 @@ final class TPEMixture {
         // Per candidate: the centred kernel-space coordinate of each continuous dimension, and each choice.
         let us = points.map { p in continuous.map { dimensions[$0.dimension].transform(p[$0.dimension]) - $0.center } }
         let xs = points.map { p in categorical.map { Int32(p[$0.dimension]) } }
-        acc.withUnsafeMutableBufferPointer { acc in
+        acc.withUnsafeMutableBufferPointer { accBuffer in
+            guard let accBase = accBuffer.baseAddress else { return }
             var blockStart = 0
             while blockStart < k {
-                let blockEnd = min(blockStart + Self.block, k)
+                let n = min(Self.block, k - blockStart)
                 for i in 0..<count {
-                    let row = i * k
+                    let row = accBase + (i * k + blockStart)
                     constant.withUnsafeBufferPointer { c in
-                        for j in blockStart..<blockEnd { acc[row + j] = c[j] }
+                        guard let c = c.baseAddress.map({ $0 + blockStart }) else { return }
+                        row.update(from: c, count: n)
                     }
-                    for c in continuous.indices {
+                    var c = 0
+                    while c < continuous.count {
                         let u = us[i][c], u2 = u * u
+                        if c + 1 < continuous.count {
+                            // Two dimensions per pass: half the loads and stores of the accumulator row.
+                            let v = us[i][c + 1], v2 = v * v
+                            continuous[c].a.withUnsafeBufferPointer { a in
+                                continuous[c].b.withUnsafeBufferPointer { b in
+                                    continuous[c + 1].a.withUnsafeBufferPointer { a1 in
+                                        continuous[c + 1].b.withUnsafeBufferPointer { b1 in
+                                            guard let a = a.baseAddress, let b = b.baseAddress,
+                                                let a1 = a1.baseAddress, let b1 = b1.baseAddress
+                                            else { return }
+                                            Self.addQuadratic2(
+                                                row, a + blockStart, b + blockStart, a1 + blockStart,
+                                                b1 + blockStart, u2, u, v2, v, n)
+                                        }
+                                    }
+                                }
+                            }
+                            c += 2
+                            continue
+                        }
                         continuous[c].a.withUnsafeBufferPointer { a in
                             continuous[c].b.withUnsafeBufferPointer { b in
-                                for j in blockStart..<blockEnd { acc[row + j] += a[j] * u2 + b[j] * u }
+                                guard let a = a.baseAddress.map({ $0 + blockStart }),
+                                    let b = b.baseAddress.map({ $0 + blockStart })
+                                else { return }
+                                Self.addQuadratic(row, a, b, u2, u, n)
                             }
                         }
+                        c += 1
                     }
                     for c in categorical.indices {
                         let x = xs[i][c], hit = categorical[c].logHit, miss = categorical[c].logMiss
                         categorical[c].choice.withUnsafeBufferPointer { choice in
-                            for j in blockStart..<blockEnd { acc[row + j] += choice[j] == x ? hit : miss }
+                            guard let choice = choice.baseAddress.map({ $0 + blockStart }) else { return }
+                            for j in 0..<n { row[j] += choice[j] == x ? hit : miss }
                         }
                     }
                 }
-                blockStart = blockEnd
+                blockStart += n
             }
         }
+    }
+
+    /// row[j] += a[j]·u² + b[j]·u + a1[j]·v² + b1[j]·v for j < n.
+    @inline(__always)
+    static func addQuadratic2(
+        _ row: UnsafeMutablePointer<Double>, _ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>,
+        _ a1: UnsafePointer<Double>, _ b1: UnsafePointer<Double>, _ u2: Double, _ u: Double, _ v2: Double,
+        _ v: Double, _ n: Int
+    ) {
+        for j in 0..<n { row[j] += (a[j] * u2 + b[j] * u) + (a1[j] * v2 + b1[j] * v) }
+    }
+
+    /// row[j] += a[j]·u² + b[j]·u for j < n (the inner loop of the product; vectorizes).
+    @inline(__always)
+    static func addQuadratic(
+        _ row: UnsafeMutablePointer<Double>, _ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>,
+        _ u2: Double, _ u: Double, _ n: Int
+    ) {
+        for j in 0..<n { row[j] += a[j] * u2 + b[j] * u }
     }
 
     /// log(Σ_j exp(exact_j) + exp(prior)). Every component gets an upper bound without transcendental calls
@@ -285,10 +335,10 @@ final class TPEMixture {
                 rights.append(r)
                 let logWidth = TuningMath.log(r - l)
                 discrete[c].mu.withUnsafeBufferPointer { mu in
-                    discrete[c].sigma.withUnsafeBufferPointer { sigma in
+                    discrete[c].invSigma.withUnsafeBufferPointer { invSigma in
                         discrete[c].boundOffset.withUnsafeBufferPointer { offset in
                             for j in 0..<k {
-                                let dist = max(0, max(l - mu[j], mu[j] - r)) / sigma[j]
+                                let dist = max(0, max(l - mu[j], mu[j] - r)) * invSigma[j]
                                 ub[j] += min(0, logWidth - offset[j] - 0.5 * dist * dist)
                             }
                         }
