@@ -218,15 +218,31 @@ final class TPEMixture {
             for i in 0..<count { out[i] = priorLogDensity(points[i]) }
             return out
         }
+        let intervals = points.map { p in
+            discrete.map { dd -> (l: Double, r: Double, logWidth: Double) in
+                let x = p[dd.dimension], half = dd.step / 2
+                let l = dd.isLog ? TuningMath.log(x - half) : x - half
+                let r = dd.isLog ? TuningMath.log(x + half) : x + half
+                return (l, r, TuningMath.log(r - l))
+            }
+        }
         var acc = [Double](repeating: 0, count: count * k)
-        accumulate(points, into: &acc)
-        var bound = [Double](repeating: 0, count: k)
+        var bound = discrete.isEmpty ? [] : [Double](repeating: 0, count: count * k)
+        var best = [(index: Int, bound: Double)](repeating: (-1, -.infinity), count: count)
+        accumulate(points, intervals: intervals, acc: &acc, bound: &bound, best: &best)
         var terms: [Double] = []
+        var survivors: [Int] = []
         for i in 0..<count {
             let prior = priorLogDensity(points[i])
             out[i] = acc.withUnsafeBufferPointer { all in
-                combine(points[i], acc: UnsafeBufferPointer(rebasing: all[(i * k)..<((i + 1) * k)]),
-                        bound: &bound, prior: prior, terms: &terms)
+                bound.withUnsafeBufferPointer { allBounds in
+                    let row = UnsafeBufferPointer(rebasing: all[(i * k)..<((i + 1) * k)])
+                    let bounds = discrete.isEmpty
+                        ? row : UnsafeBufferPointer(rebasing: allBounds[(i * k)..<((i + 1) * k)])
+                    return combine(
+                        intervals[i], acc: row, bound: bounds, best: best[i].index, prior: prior, terms: &terms,
+                        survivors: &survivors)
+                }
             }
         }
         points.removeAll()
@@ -235,7 +251,10 @@ final class TPEMixture {
 
     /// acc[i·K + j] = constant[j] + continuous quadratic forms + categorical lookups at candidate i (no weight),
     /// computed block by block over components.
-    private func accumulate(_ points: [[Double]], into acc: inout [Double]) {
+    private func accumulate(
+        _ points: [[Double]], intervals: [[(l: Double, r: Double, logWidth: Double)]], acc: inout [Double],
+        bound: inout [Double], best: inout [(index: Int, bound: Double)]
+    ) {
         let k = componentCount, count = points.count
         // Per candidate: the centred kernel-space coordinate of each continuous dimension, and each choice.
         let us = points.map { p in continuous.map { dimensions[$0.dimension].transform(p[$0.dimension]) - $0.center } }
@@ -291,6 +310,42 @@ final class TPEMixture {
                             for j in 0..<n { row[j] += choice[j] == x ? hit : miss }
                         }
                     }
+                    // Upper bounds with the discretized dimensions, and the best bound so far.
+                    func track(_ ub: UnsafePointer<Double>) {
+                        var bestIndex = best[i].index, bestBound = best[i].bound
+                        for j in 0..<n where ub[j] > bestBound {
+                            bestBound = ub[j]
+                            bestIndex = blockStart + j
+                        }
+                        best[i] = (bestIndex, bestBound)
+                    }
+                    if discrete.isEmpty {
+                        track(row)
+                    } else {
+                        bound.withUnsafeMutableBufferPointer { b in
+                            guard let base = b.baseAddress else { return }
+                            let out = base + (i * k + blockStart)
+                            out.update(from: row, count: n)
+                            for c in discrete.indices {
+                                let (l, r, logWidth) = intervals[i][c]
+                                discrete[c].mu.withUnsafeBufferPointer { mu in
+                                    discrete[c].invSigma.withUnsafeBufferPointer { invSigma in
+                                        discrete[c].boundOffset.withUnsafeBufferPointer { offset in
+                                            guard let mu = mu.baseAddress.map({ $0 + blockStart }),
+                                                let invSigma = invSigma.baseAddress.map({ $0 + blockStart }),
+                                                let offset = offset.baseAddress.map({ $0 + blockStart })
+                                            else { return }
+                                            for j in 0..<n {
+                                                let dist = max(0, max(l - mu[j], mu[j] - r)) * invSigma[j]
+                                                out[j] += min(0, logWidth - offset[j] - 0.5 * dist * dist)
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                            track(out)
+                        }
+                    }
                 }
                 blockStart += n
             }
@@ -320,54 +375,27 @@ final class TPEMixture {
     /// (acc + the discretized bound + the largest log weight); only components whose bound is within `cutoff`
     /// of the best exact total get their exact term (log weight, erf for discretized dimensions).
     private func combine(
-        _ point: [Double], acc: UnsafeBufferPointer<Double>, bound: inout [Double], prior: Double,
-        terms: inout [Double]
+        _ intervals: [(l: Double, r: Double, logWidth: Double)], acc: UnsafeBufferPointer<Double>,
+        bound: UnsafeBufferPointer<Double>, best: Int, prior: Double, terms: inout [Double], survivors: inout [Int]
     ) -> Double {
         let k = componentCount
-        var lefts: [Double] = [], rights: [Double] = []
-        bound.withUnsafeMutableBufferPointer { ub in
-            for j in 0..<k { ub[j] = acc[j] }
-            for c in discrete.indices {
-                let x = point[discrete[c].dimension], half = discrete[c].step / 2
-                let l = discrete[c].isLog ? TuningMath.log(x - half) : x - half
-                let r = discrete[c].isLog ? TuningMath.log(x + half) : x + half
-                lefts.append(l)
-                rights.append(r)
-                let logWidth = TuningMath.log(r - l)
-                discrete[c].mu.withUnsafeBufferPointer { mu in
-                    discrete[c].invSigma.withUnsafeBufferPointer { invSigma in
-                        discrete[c].boundOffset.withUnsafeBufferPointer { offset in
-                            for j in 0..<k {
-                                let dist = max(0, max(l - mu[j], mu[j] - r)) * invSigma[j]
-                                ub[j] += min(0, logWidth - offset[j] - 0.5 * dist * dist)
-                            }
-                        }
-                    }
-                }
-            }
-        }
         // Exact log density of component j without its weight (the weight multiplies its exp below).
         func exact(_ j: Int) -> Double {
             var total = acc[j]
             for c in discrete.indices {
                 let mu = discrete[c].mu[j], sigma = discrete[c].sigma[j]
-                total += TruncatedNormal.logMass((lefts[c] - mu) / sigma, (rights[c] - mu) / sigma)
+                total += TruncatedNormal.logMass((intervals[c].l - mu) / sigma, (intervals[c].r - mu) / sigma)
                     - discrete[c].logZ[j]
             }
             return total
-        }
-        var best = -1
-        var bestBound = -Double.infinity
-        bound.withUnsafeBufferPointer { ub in
-            for j in 0..<k where ub[j] > bestBound { bestBound = ub[j]; best = j }
         }
         var m = prior
         if best >= 0 { m = max(m, exact(best) + logWeight(best)) }
         if m == -.infinity { return -.infinity }
         // Survivors: exact terms (without weight) of components whose bound is within `cutoff` of m.
         terms.removeAll(keepingCapacity: true)
+        survivors.removeAll(keepingCapacity: true)
         let threshold = m - Self.cutoff - maxLogWeight
-        var survivors: [Int] = []
         for j in 0..<k where bound[j] > threshold {
             terms.append(exact(j))
             survivors.append(j)
