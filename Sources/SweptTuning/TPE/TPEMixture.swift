@@ -63,6 +63,8 @@ final class TPEMixture {
     var priorKernels: [(mu: Double, sigma: Double, logZ: Double)] = []
 
     var componentCount: Int { constant.count }
+    private var accBuffer: [Double] = []
+    private var boundBuffer: [Double] = []
 
     init(dimensions: [ParzenDimension]) {
         self.dimensions = dimensions
@@ -226,8 +228,19 @@ final class TPEMixture {
                 return (l, r, TuningMath.log(r - l))
             }
         }
-        var acc = [Double](repeating: 0, count: count * k)
-        var bound = discrete.isEmpty ? [] : [Double](repeating: 0, count: count * k)
+        // Reused across calls: the above group's mixture scores every ask (fresh pages would cost page faults).
+        var acc = accBuffer, bound = boundBuffer
+        accBuffer = []
+        boundBuffer = []
+        defer {
+            accBuffer = acc
+            boundBuffer = bound
+        }
+        // Grow with slack: the above group gains a component per finished trial.
+        if acc.count < count * k { acc = [Double](repeating: 0, count: count * (k + k / 4 + 64)) }
+        if !discrete.isEmpty && bound.count < count * k {
+            bound = [Double](repeating: 0, count: count * (k + k / 4 + 64))
+        }
         var best = [(index: Int, bound: Double)](repeating: (-1, -.infinity), count: count)
         accumulate(points, intervals: intervals, acc: &acc, bound: &bound, best: &best)
         var terms: [Double] = []
