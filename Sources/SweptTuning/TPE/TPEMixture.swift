@@ -286,6 +286,24 @@ final class TPEMixture {
                     var c = 0
                     while c < continuous.count {
                         let u = us[i][c], u2 = u * u
+                        if c + 3 < continuous.count {
+                            // Four dimensions per pass: a quarter of the accumulator traffic.
+                            let q0 = us[i][c], q1 = us[i][c + 1], q2 = us[i][c + 2], q3 = us[i][c + 3]
+                            let r0 = q0 * q0, r1 = q1 * q1, r2 = q2 * q2, r3 = q3 * q3
+                            withCoefficients(c, 4, from: blockStart) { a, b in
+                                let a0 = a[0], a1 = a[1], a2 = a[2], a3 = a[3]
+                                let b0 = b[0], b1 = b[1], b2 = b[2], b3 = b[3]
+                                for j in 0..<n {
+                                    let s0 = a0[j] * r0 + b0[j] * q0
+                                    let s1 = a1[j] * r1 + b1[j] * q1
+                                    let s2 = a2[j] * r2 + b2[j] * q2
+                                    let s3 = a3[j] * r3 + b3[j] * q3
+                                    row[j] += (s0 + s1) + (s2 + s3)
+                                }
+                            }
+                            c += 4
+                            continue
+                        }
                         if c + 1 < continuous.count {
                             // Two dimensions per pass: half the loads and stores of the accumulator row.
                             let v = us[i][c + 1], v2 = v * v
@@ -363,6 +381,27 @@ final class TPEMixture {
                 blockStart += n
             }
         }
+    }
+
+    /// Calls `body` with base pointers (offset by `start`) to the a and b coefficients of `count` continuous
+    /// kernels from `first`.
+    private func withCoefficients(
+        _ first: Int, _ count: Int, from start: Int,
+        _ body: ([UnsafePointer<Double>], [UnsafePointer<Double>]) -> Void
+    ) {
+        var a: [UnsafePointer<Double>] = [], b: [UnsafePointer<Double>] = []
+        func collect(_ c: Int) {
+            if c == first + count { body(a, b); return }
+            continuous[c].a.withUnsafeBufferPointer { pa in
+                continuous[c].b.withUnsafeBufferPointer { pb in
+                    guard let pa = pa.baseAddress, let pb = pb.baseAddress else { return }
+                    a.append(pa + start)
+                    b.append(pb + start)
+                    collect(c + 1)
+                }
+            }
+        }
+        collect(first)
     }
 
     /// row[j] += a[j]·u² + b[j]·u + a1[j]·v² + b1[j]·v for j < n.
