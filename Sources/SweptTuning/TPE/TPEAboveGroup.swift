@@ -31,6 +31,11 @@ final class TPEAboveGroup {
     private var isMember: [Bool] = []
     private var order: [Int32] = []
     private var sigmaBuffer: [Double] = []
+    /// Per slot: Σ of the continuous constants, and whether one of them changed since it was summed.
+    private var constantSum: [Double] = []
+    private var constantDirty: [Bool] = []
+    /// Slots whose categorical choices are already in the mixture.
+    private var choicesWritten = 0
 
     init(dimensions: [ParzenDimension], parameters: ParzenEstimatorParameters) {
         self.dimensions = dimensions
@@ -68,6 +73,8 @@ final class TPEAboveGroup {
             cachedSigma[d].append(.nan)
         }
         for c in cachedConstant.indices { cachedConstant[c].append(0) }
+        constantSum.append(0)
+        constantDirty.append(true)
         insert(slot, into: &byNumber) { numbers[Int($0)] < number }
         for (d, dim) in dimensions.enumerated() where !dim.isCategorical {
             let v = values[d][slot]
@@ -97,6 +104,9 @@ final class TPEAboveGroup {
             cachedSigma[d].removeLast(extra)
         }
         for c in cachedConstant.indices { cachedConstant[c].removeLast(extra) }
+        constantSum.removeLast(extra)
+        constantDirty.removeLast(extra)
+        choicesWritten = min(choicesWritten, persistentCount)
     }
 
     /// Prepares `mixture` as g(x) over the held trials except `excluded` (the below group), plus `running`
@@ -112,6 +122,8 @@ final class TPEAboveGroup {
                 cachedSigma[d].append(.nan)
             }
             for c in cachedConstant.indices { cachedConstant[c].append(0) }
+            constantSum.append(0)
+            constantDirty.append(true)
         }
         let total = numbers.count
         let extras = (persistentCount..<total).map { Int32($0) }
@@ -143,7 +155,10 @@ final class TPEAboveGroup {
             switch dim.kernel {
             case .categorical(let choices):
                 let c = mixture.categorical.firstIndex { $0.dimension == d } ?? 0
-                for slot in 0..<total { mixture.categorical[c].choice[slot] = Int32(values[d][slot]) }
+                // Choices of persistent slots never change: write only slots not written yet.
+                for slot in min(choicesWritten, persistentCount)..<total {
+                    mixture.categorical[c].choice[slot] = Int32(values[d][slot])
+                }
                 let base = parameters.priorWeight / Double(m + 1)
                 let rowSum = base * Double(choices) + 1
                 mixture.categorical[c].logHit = TuningMath.log((base + 1) / rowSum)
@@ -166,6 +181,7 @@ final class TPEAboveGroup {
                         mixture.continuous[c].a[slot] = t.a
                         mixture.continuous[c].b[slot] = t.b
                         cachedConstant[c][slot] = t.c
+                        constantDirty[slot] = true
                     } else {
                         mixture.setDiscrete(discreteIndex, component: slot, mu: mu, sigma: sigma)
                     }
@@ -173,14 +189,16 @@ final class TPEAboveGroup {
                 if isContinuous { continuousIndex += 1 } else { discreteIndex += 1 }
             }
         }
-        // constant[j] = Σ continuous constants (−∞ for non-members).
+        choicesWritten = total
+        // constant[j] = Σ continuous constants (−∞ for non-members); sums are refreshed for changed slots only.
+        for slot in 0..<total where constantDirty[slot] {
+            var sum = 0.0
+            for k in cachedConstant.indices { sum += cachedConstant[k][slot] }
+            constantSum[slot] = sum
+            constantDirty[slot] = false
+        }
         mixture.constant.withUnsafeMutableBufferPointer { constant in
-            for slot in 0..<total { constant[slot] = isMember[slot] ? 0 : -.infinity }
-            for k in cachedConstant.indices {
-                cachedConstant[k].withUnsafeBufferPointer { c in
-                    for slot in 0..<total { constant[slot] += c[slot] }
-                }
-            }
+            for slot in 0..<total { constant[slot] = isMember[slot] ? constantSum[slot] : -.infinity }
         }
     }
 
