@@ -22,8 +22,6 @@ final class TPEAboveGroup {
     private var byNumber: [Int32] = []
     /// Per numerical dimension: persistent slots ordered by (value, trial number); empty for categorical.
     private var byValue: [[Int32]]
-    /// Per dimension, per slot: the bandwidth the cached kernel terms were computed for (NaN: none yet).
-    private var cachedSigma: [[Double]]
     /// Per continuous kernel, per slot: the constant term for the cached bandwidth.
     private var cachedConstant: [[Double]]
     private var persistentCount = 0
@@ -31,6 +29,12 @@ final class TPEAboveGroup {
     private var isMember: [Bool] = []
     private var order: [Int32] = []
     private var sigmaBuffer: [Double] = []
+    private var orderPosition: [Int32] = []
+    private var memberValues: [Double] = []
+    /// Per numerical dimension, parallel to `byValue`: the values, and the bandwidth each slot's kernel terms
+    /// were last computed for (NaN: none yet).
+    private var sortedValues: [[Double]]
+    private var sigmaByPosition: [[Double]]
     /// Per slot: Σ of the continuous constants, and whether one of them changed since it was summed.
     private var constantSum: [Double] = []
     private var constantDirty: [Bool] = []
@@ -43,7 +47,8 @@ final class TPEAboveGroup {
         mixture = TPEMixture(dimensions: dimensions)
         values = Array(repeating: [], count: dimensions.count)
         byValue = Array(repeating: [], count: dimensions.count)
-        cachedSigma = Array(repeating: [], count: dimensions.count)
+        sortedValues = Array(repeating: [], count: dimensions.count)
+        sigmaByPosition = Array(repeating: [], count: dimensions.count)
         cachedConstant = Array(repeating: [], count: mixture.continuous.count)
     }
 
@@ -70,7 +75,6 @@ final class TPEAboveGroup {
         persistentCount += 1
         for (d, dim) in dimensions.enumerated() {
             values[d].append(dim.isCategorical ? internalValues[d] : dim.transform(internalValues[d]))
-            cachedSigma[d].append(.nan)
         }
         for c in cachedConstant.indices { cachedConstant[c].append(0) }
         constantSum.append(0)
@@ -78,20 +82,24 @@ final class TPEAboveGroup {
         insert(slot, into: &byNumber) { numbers[Int($0)] < number }
         for (d, dim) in dimensions.enumerated() where !dim.isCategorical {
             let v = values[d][slot]
-            insert(slot, into: &byValue[d]) { other in
+            let position = insert(slot, into: &byValue[d]) { other in
                 let w = values[d][Int(other)]
                 return w < v || (w == v && numbers[Int(other)] < number)
             }
+            sortedValues[d].insert(v, at: position)
+            sigmaByPosition[d].insert(.nan, at: position)
         }
     }
 
-    private func insert(_ slot: Int, into order: inout [Int32], before isBefore: (Int32) -> Bool) {
+    @discardableResult
+    private func insert(_ slot: Int, into order: inout [Int32], before isBefore: (Int32) -> Bool) -> Int {
         var lo = 0, hi = order.count
         while lo < hi {
             let mid = (lo + hi) / 2
             if isBefore(order[mid]) { lo = mid + 1 } else { hi = mid }
         }
         order.insert(Int32(slot), at: lo)
+        return lo
     }
 
     private func truncateToPersistent() {
@@ -101,7 +109,6 @@ final class TPEAboveGroup {
         numbers.removeLast(extra)
         for d in dimensions.indices {
             values[d].removeLast(extra)
-            cachedSigma[d].removeLast(extra)
         }
         for c in cachedConstant.indices { cachedConstant[c].removeLast(extra) }
         constantSum.removeLast(extra)
@@ -119,7 +126,6 @@ final class TPEAboveGroup {
             slotOfNumber[r.number] = slot
             for (d, dim) in dimensions.enumerated() {
                 values[d].append(dim.isCategorical ? r.values[d] : dim.transform(r.values[d]))
-                cachedSigma[d].append(.nan)
             }
             for c in cachedConstant.indices { cachedConstant[c].append(0) }
             constantSum.append(0)
@@ -168,10 +174,14 @@ final class TPEAboveGroup {
                 fillOrder(byValue[d], extrasByValue) { lessByValue(d, $0, $1) }
                 computeBandwidths(dimension: d)
                 let isContinuous = { if case .continuous = dim.kernel { return true } else { return false } }()
-                for (position, slot32) in order.enumerated() {
-                    let slot = Int(slot32), sigma = sigmaBuffer[position]
-                    if cachedSigma[d][slot] == sigma { continue }
-                    cachedSigma[d][slot] = sigma
+                for (index, slot32) in order.enumerated() {
+                    // Persistent slots keep their last bandwidth by position in the value order (read in
+                    // sequence); running trials are always recomputed.
+                    let slot = Int(slot32), sigma = sigmaBuffer[index], position = Int(orderPosition[index])
+                    if position >= 0 {
+                        if sigmaByPosition[d][position] == sigma { continue }
+                        sigmaByPosition[d][position] = sigma
+                    }
                     let mu = values[d][slot]
                     if isContinuous {
                         let c = continuousIndex
@@ -203,18 +213,31 @@ final class TPEAboveGroup {
     }
 
     /// Fills `order` with the members of `persistent` merged with the (sorted) `extras`.
+    /// `orderPosition` gets each persistent member's index in `persistent` (−1 for extras).
     private func fillOrder(_ persistent: [Int32], _ extras: [Int32], by less: (Int32, Int32) -> Bool) {
         order.removeAll(keepingCapacity: true)
+        orderPosition.removeAll(keepingCapacity: true)
         var j = 0
-        for slot in persistent {
+        if extras.isEmpty {
+            isMember.withUnsafeBufferPointer { member in
+                persistent.withUnsafeBufferPointer { persistent in
+                    for p in 0..<persistent.count where member[Int(persistent[p])] {
+                        order.append(persistent[p])
+                        orderPosition.append(Int32(p))
+                    }
+                }
+            }
+            return
+        }
+        for (p, slot) in persistent.enumerated() {
             while j < extras.count && less(extras[j], slot) {
-                if isMember[Int(extras[j])] { order.append(extras[j]) }
+                if isMember[Int(extras[j])] { order.append(extras[j]); orderPosition.append(-1) }
                 j += 1
             }
-            if isMember[Int(slot)] { order.append(slot) }
+            if isMember[Int(slot)] { order.append(slot); orderPosition.append(Int32(p)) }
         }
         while j < extras.count {
-            if isMember[Int(extras[j])] { order.append(extras[j]) }
+            if isMember[Int(extras[j])] { order.append(extras[j]); orderPosition.append(-1) }
             j += 1
         }
     }
@@ -227,19 +250,23 @@ final class TPEAboveGroup {
         let endpoints = parameters.considerEndpoints
         sigmaBuffer.removeAll(keepingCapacity: true)
         sigmaBuffer.append(contentsOf: repeatElement(0, count: m))
-        values[d].withUnsafeBufferPointer { v in
-            order.withUnsafeBufferPointer { order in
-                sigmaBuffer.withUnsafeMutableBufferPointer { out in
-                    for p in 0..<m {
-                        let x = v[Int(order[p])]
-                        let left = p == 0 ? low : v[Int(order[p - 1])]
-                        let right = p == m - 1 ? high : v[Int(order[p + 1])]
-                        var s = max(x - left, right - x)
-                        if !endpoints && m >= 2 {
-                            if p == 0 { s = right - x } else if p == m - 1 { s = x - left }
-                        }
-                        out[p] = min(max(s, minSigma), range)
+        // Member values in value order: persistent ones read in sequence from sortedValues.
+        memberValues.removeAll(keepingCapacity: true)
+        for (index, slot) in order.enumerated() {
+            let position = Int(orderPosition[index])
+            memberValues.append(position >= 0 ? sortedValues[d][position] : values[d][Int(slot)])
+        }
+        memberValues.withUnsafeBufferPointer { v in
+            sigmaBuffer.withUnsafeMutableBufferPointer { out in
+                for p in 0..<m {
+                    let x = v[p]
+                    let left = p == 0 ? low : v[p - 1]
+                    let right = p == m - 1 ? high : v[p + 1]
+                    var s = max(x - left, right - x)
+                    if !endpoints && m >= 2 {
+                        if p == 0 { s = right - x } else if p == m - 1 { s = x - left }
                     }
+                    out[p] = min(max(s, minSigma), range)
                 }
             }
         }
@@ -249,5 +276,4 @@ final class TPEAboveGroup {
         let a = values[d][Int(x)], b = values[d][Int(y)]
         return a < b || (a == b && numbers[Int(x)] < numbers[Int(y)])
     }
-
 }
