@@ -30,6 +30,8 @@ final class TPEAboveGroup {
     private var order: [Int32] = []
     private var sigmaBuffer: [Double] = []
     private var orderPosition: [Int32] = []
+    /// How many entries of `order` / `orderPosition` are this ask's.
+    private var orderCount = 0
     private var memberValues: [Double] = []
     /// Per numerical dimension, parallel to `byValue`: the values, and the bandwidth each slot's kernel terms
     /// were last computed for (NaN: none yet).
@@ -142,7 +144,7 @@ final class TPEAboveGroup {
         var m = 0
         let extrasByNumber = extras.sorted { numbers[Int($0)] < numbers[Int($1)] }
         fillOrder(byNumber, extrasByNumber) { numbers[Int($0)] < numbers[Int($1)] }
-        for slot in order {
+        for slot in order.prefix(orderCount) {
             mixture.weightRank[Int(slot)] = Int32(m)
             m += 1
         }
@@ -174,7 +176,7 @@ final class TPEAboveGroup {
                 fillOrder(byValue[d], extrasByValue) { lessByValue(d, $0, $1) }
                 computeBandwidths(dimension: d)
                 let isContinuous = { if case .continuous = dim.kernel { return true } else { return false } }()
-                for (index, slot32) in order.enumerated() {
+                for (index, slot32) in order.prefix(orderCount).enumerated() {
                     // Persistent slots keep their last bandwidth by position in the value order (read in
                     // sequence); running trials are always recomputed.
                     let slot = Int(slot32), sigma = sigmaBuffer[index], position = Int(orderPosition[index])
@@ -215,46 +217,58 @@ final class TPEAboveGroup {
     /// Fills `order` with the members of `persistent` merged with the (sorted) `extras`.
     /// `orderPosition` gets each persistent member's index in `persistent` (−1 for extras).
     private func fillOrder(_ persistent: [Int32], _ extras: [Int32], by less: (Int32, Int32) -> Bool) {
-        order.removeAll(keepingCapacity: true)
-        orderPosition.removeAll(keepingCapacity: true)
-        var j = 0
-        if extras.isEmpty {
-            isMember.withUnsafeBufferPointer { member in
-                persistent.withUnsafeBufferPointer { persistent in
-                    for p in 0..<persistent.count where member[Int(persistent[p])] {
-                        order.append(persistent[p])
-                        orderPosition.append(Int32(p))
+        let capacity = persistent.count + extras.count
+        if order.count < capacity {
+            order = [Int32](repeating: 0, count: capacity + capacity / 4 + 64)
+            orderPosition = order
+        }
+        var count = 0
+        isMember.withUnsafeBufferPointer { member in
+            persistent.withUnsafeBufferPointer { persistent in
+                order.withUnsafeMutableBufferPointer { out in
+                    orderPosition.withUnsafeMutableBufferPointer { positions in
+                        var j = 0
+                        for p in 0..<persistent.count {
+                            let slot = persistent[p]
+                            while j < extras.count && less(extras[j], slot) {
+                                if member[Int(extras[j])] { out[count] = extras[j]; positions[count] = -1; count += 1 }
+                                j += 1
+                            }
+                            if member[Int(slot)] { out[count] = slot; positions[count] = Int32(p); count += 1 }
+                        }
+                        while j < extras.count {
+                            if member[Int(extras[j])] { out[count] = extras[j]; positions[count] = -1; count += 1 }
+                            j += 1
+                        }
                     }
                 }
             }
-            return
         }
-        for (p, slot) in persistent.enumerated() {
-            while j < extras.count && less(extras[j], slot) {
-                if isMember[Int(extras[j])] { order.append(extras[j]); orderPosition.append(-1) }
-                j += 1
-            }
-            if isMember[Int(slot)] { order.append(slot); orderPosition.append(Int32(p)) }
-        }
-        while j < extras.count {
-            if isMember[Int(extras[j])] { order.append(extras[j]); orderPosition.append(-1) }
-            j += 1
-        }
+        orderCount = count
     }
 
     /// Optuna's bandwidth rule for `order` (members in value order) into `sigmaBuffer`.
     private func computeBandwidths(dimension d: Int) {
-        let dim = dimensions[d], m = order.count
+        let dim = dimensions[d], m = orderCount
         let low = dim.adaptedLow, high = dim.adaptedHigh, range = high - low
         let minSigma = parameters.considerMagicClip ? range / min(100.0, Double(m) + 2.0) : 1e-12
         let endpoints = parameters.considerEndpoints
-        sigmaBuffer.removeAll(keepingCapacity: true)
-        sigmaBuffer.append(contentsOf: repeatElement(0, count: m))
+        if sigmaBuffer.count < m { sigmaBuffer = [Double](repeating: 0, count: m + m / 4 + 64) }
         // Member values in value order: persistent ones read in sequence from sortedValues.
-        memberValues.removeAll(keepingCapacity: true)
-        for (index, slot) in order.enumerated() {
-            let position = Int(orderPosition[index])
-            memberValues.append(position >= 0 ? sortedValues[d][position] : values[d][Int(slot)])
+        if memberValues.count < m { memberValues = [Double](repeating: 0, count: m + m / 4 + 64) }
+        sortedValues[d].withUnsafeBufferPointer { sorted in
+            values[d].withUnsafeBufferPointer { bySlot in
+                order.withUnsafeBufferPointer { order in
+                    orderPosition.withUnsafeBufferPointer { positions in
+                        memberValues.withUnsafeMutableBufferPointer { out in
+                            for index in 0..<m {
+                                let position = Int(positions[index])
+                                out[index] = position >= 0 ? sorted[position] : bySlot[Int(order[index])]
+                            }
+                        }
+                    }
+                }
+            }
         }
         memberValues.withUnsafeBufferPointer { v in
             sigmaBuffer.withUnsafeMutableBufferPointer { out in
