@@ -11,7 +11,8 @@ extension Study {
         let index = try runningIndex(number)
         if let state, !state.isFinished {
             throw TuningError(
-                .invalidArgument, "tell: state must be COMPLETE, PRUNED or FAIL, got \(state.rawValue) (trial \(number))"
+                .invalidArgument,
+                "tell: state must be COMPLETE, PRUNED or FAIL, got \(state.rawValue) (trial \(number))"
             )
         }
         if let values, values.count != directions.count {
@@ -27,14 +28,17 @@ extension Study {
         case nil, .complete:
             guard let values else {
                 throw TuningError(
-                    .invalidArgument, "tell: values are required for a COMPLETE trial (trial \(number)); none were given"
+                    .invalidArgument,
+                    "tell: values are required for a COMPLETE trial (trial \(number)); none were given"
                 )
             }
             if !values.contains(where: \.isNaN) {
                 finalState = .complete
                 finalValues = values
             } else if state == .complete {
-                throw TuningError(.invalidArgument, "tell: state COMPLETE needs values without NaN, got \(values) (trial \(number))")
+                throw TuningError(
+                    .invalidArgument, "tell: state COMPLETE needs values without NaN, got \(values) (trial \(number))"
+                )
             } else {
                 finalState = .fail
                 failReason = "The value(s) \(values) contain NaN; the trial failed."
@@ -42,7 +46,8 @@ extension Study {
         case .pruned, .fail:
             if values != nil {
                 throw TuningError(
-                    .invalidArgument, "tell: values cannot be given with state \(state?.rawValue ?? "") (trial \(number))"
+                    .invalidArgument,
+                    "tell: values cannot be given with state \(state?.rawValue ?? "") (trial \(number))"
                 )
             }
             finalState = state ?? .fail

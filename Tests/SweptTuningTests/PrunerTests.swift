@@ -19,7 +19,9 @@ struct PruningScenario {
 
 @Suite("Median and percentile pruners")
 struct PrunerTests {
-    static func median(startup: Int = 0, warmup: Int = 0, interval: Int = 1, minTrials: Int = 1) throws -> MedianPruner {
+    static func median(
+        startup: Int = 0, warmup: Int = 0, interval: Int = 1, minTrials: Int = 1
+    ) throws -> MedianPruner {
         try MedianPruner(nStartupTrials: startup, nWarmupSteps: warmup, intervalSteps: interval, nMinTrials: minTrials)
     }
 

@@ -37,7 +37,9 @@ struct SamplerConformanceTests {
         let after = Study(direction: .minimize, sampler: try factory.make(5), pruner: NopPruner())
         try after.restore(before.trials)
         try after.tell(try after.trial(unfinished.number), values: [1])
-        try after.enqueue(params: ["x": 1.5, "half": 2, "lr": 1e-3, "n": 3, "units": 16, "k": 6, "act": "tanh", "depth": 4])
+        try after.enqueue(
+            params: ["x": 1.5, "half": 2, "lr": 1e-3, "n": 3, "units": 16, "k": 6, "act": "tanh", "depth": 4]
+        )
         try ConformanceSpace.continueRun(after, trials: 10)
         #expect(after.trials.count == 26)
         #expect(after.trials[16].params["depth"] == 4)
