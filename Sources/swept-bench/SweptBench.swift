@@ -10,6 +10,8 @@ struct SweptBench: AsyncParsableCommand {
             CoreBench.self,
             ClusterBench.self,
             TrainBenchmark.self,
+            TPEBench.self,
+            QualityBench.self,
         ]
     )
 }
