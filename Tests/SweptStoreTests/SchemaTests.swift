@@ -15,9 +15,11 @@ struct SchemaTests {
         let queue = try DatabaseQueue(path: path, configuration: config)
         defer { try? queue.close() }
         return try queue.read { db in
-            try Row.fetchAll(db, sql: "SELECT type, name, sql FROM sqlite_master ORDER BY name").map {
-                [$0[0], $0[1], $0[2]] as [String?]
-            }.filter { sweptTables || !($0[1]?.hasPrefix("swept_") ?? false) }
+            try Row.fetchAll(db, sql: "SELECT type, name, sql, tbl_name FROM sqlite_master ORDER BY name").filter {
+                let table: String = $0[3] ?? ""
+                let name: String = $0[1] ?? ""
+                return sweptTables || !(table.hasPrefix("swept_") || name.hasPrefix("swept_"))
+            }.map { [$0[0], $0[1], $0[2]] as [String?] }
         }
     }
 
