@@ -1,1 +1,0 @@
-// SweptTuning: module sources live beside this file, one concept per file.

@@ -1,1 +1,0 @@
-// SweptTuningTests: Swift Testing suites live beside this file.
