@@ -28,9 +28,19 @@ struct StoreBench: AsyncParsableCommand {
     @Option(help: "Directory for the temporary store files.")
     var dir = "/tmp"
 
+    @Flag(help: "Keep the large study's store file (printed) for inspection.")
+    var keep = false
+
+    @Option(help: "Only measure opening and rebuilding the study 'large' of an existing store (kept by --keep).")
+    var reopen: String?
+
     func run() async throws {
+        if let reopen {
+            try openAndRestore(path: reopen)
+            return
+        }
         let path = "\(dir)/swept-bench-store-\(getpid()).db"
-        defer { for suffix in ["", "-wal", "-shm", ".lock"] { unlink(path + suffix) } }
+        defer { if !keep { for suffix in ["", "-wal", "-shm", ".lock"] { unlink(path + suffix) } } }
         try await reportBatch(path: path)
         for suffix in ["", "-wal", "-shm"] { unlink(path + suffix) }
         try await largeStudy(path: path)
@@ -70,8 +80,8 @@ struct StoreBench: AsyncParsableCommand {
 
     /// A study of `trials` trials: writing it, best/top-10 queries, reopening and rebuilding, bytes per trial.
     func largeStudy(path: String) async throws {
-        var store = try StudyStore.open(at: path)
-        let study = try await store.createStudy(named: "large")
+        let writer = try StudyStore.open(at: path)
+        let study = try await writer.createStudy(named: "large")
         let space: [String: Distribution] = [
             "x0": .float(try FloatDistribution(low: -5, high: 5)), "x1": .float(try FloatDistribution(low: -5, high: 5)),
             "x2": .float(try FloatDistribution(low: -5, high: 5)),
@@ -96,7 +106,7 @@ struct StoreBench: AsyncParsableCommand {
             if batch.count == 256 || i == trials - 1 {
                 let current = batch
                 try await withThrowingTaskGroup(of: Void.self) { group in
-                    for trial in current { group.addTask { _ = try await store.addTrial(trial, to: study.id) } }
+                    for trial in current { group.addTask { _ = try await writer.addTrial(trial, to: study.id) } }
                     try await group.waitForAll()
                 }
                 batch.removeAll(keepingCapacity: true)
@@ -104,6 +114,7 @@ struct StoreBench: AsyncParsableCommand {
         }
         print("store op=add_trial trials=\(trials) trials_per_s=\(Int(Double(trials) / (now() - writeStart)))")
 
+        let store = writer
         let bestMs = try median(runs: 101) { _ = try store.bestTrial(in: study.id) }
         print("store op=best_trial trials=\(trials) ms=\(format(bestMs))")
         let topMs = try median(runs: 101) { _ = try store.bestTrials(in: study.id, limit: 10) }
@@ -114,9 +125,16 @@ struct StoreBench: AsyncParsableCommand {
         print("store op=counts_by_state trials=\(trials) ms=\(format(countMs))")
         try await store.close()
 
-        // Open the store and rebuild a coordinator's in-memory study from it.
+        try openAndRestore(path: path)
+        let bytes = Double(fileSize(path) - sizeBefore) / Double(trials)
+        if keep { print("kept \(path)") }
+        print("store op=bytes_per_trial trials=\(trials) bytes=\(Int(bytes.rounded())) optuna_bytes=989")
+    }
+
+    /// Opens the store and rebuilds a coordinator's in-memory study from it.
+    func openAndRestore(path: String) throws {
         let openStart = now()
-        store = try StudyStore.open(at: path)
+        let store = try StudyStore.open(at: path)
         guard let record = try store.study(named: "large") else { throw ValidationError("study 'large' vanished") }
         let loaded = try store.loadStudy(record.id)
         let loadedAt = now()
@@ -126,9 +144,7 @@ struct StoreBench: AsyncParsableCommand {
         print("store op=open trials=\(loaded.trials.count) ms=\(format((end - openStart) * 1000))")
         print("store op=open_parts trials=\(loaded.trials.count) load_ms=\(format((loadedAt - openStart) * 1000)) "
             + "restore_ms=\(format((end - loadedAt) * 1000))")
-        try await store.close()
-        let bytes = Double(fileSize(path) - sizeBefore) / Double(trials)
-        print("store op=bytes_per_trial trials=\(trials) bytes=\(Int(bytes.rounded())) optuna_bytes=989")
+        withExtendedLifetime(store) {}
     }
 
     private func median(runs: Int, _ body: () throws -> Void) throws -> Double {

@@ -29,7 +29,8 @@ struct TrialLoader {
             var condition = "t.study_id = ?"
             if let states {
                 if states.isEmpty { return [] }
-                condition += " AND t.state IN (" + states.map { "'\($0.rawValue)'" }.sorted().joined(separator: ", ") + ")"
+                let names = states.map { "'\($0.rawValue)'" }.sorted().joined(separator: ", ")
+                condition += " AND t.state IN (\(names))"
             }
             trialFilter = condition
             joinFilter = condition
@@ -131,7 +132,8 @@ struct TrialLoader {
 
     private mutating func distribution(_ json: String, trial: Int, name: String) throws -> Distribution {
         if let known = distributions[json] { return known }
-        let parsed = try DistributionJSON.decode(json, context: "distribution_json of parameter '\(name)' of trial \(trial)")
+        let context = "distribution_json of parameter '\(name)' of trial \(trial)"
+        let parsed = try DistributionJSON.decode(json, context: context)
         distributions[json] = parsed
         return parsed
     }

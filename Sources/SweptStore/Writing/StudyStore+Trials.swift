@@ -35,7 +35,8 @@ extension StudyStore {
         let now = clock()
         return try await write("enqueue trial in study \(study.rawValue)") { db in
             _ = try RowHelpers.directions(db, study)
-            let ref = try Self.insertTrial(db, study: study, state: .waiting, startedAt: nil, completedAt: nil, now: now)
+            let ref = try Self.insertTrial(db, study: study, state: .waiting, startedAt: nil, completedAt: nil,
+                                           now: now)
             let fixed = AttributeValue.object(params.mapValues(AttributeValue.init))
             try RowHelpers.setAttribute(db, table: "trial_system_attributes", owner: "trial_id", id: ref.id.rawValue,
                                         key: FrozenTrial.fixedParamsKey, value: fixed)
@@ -121,7 +122,8 @@ extension StudyStore {
             let ref = try RowHelpers.requireUnfinished(db, trial, "finish")
             let directions = try RowHelpers.directions(db, ref.study)
             try Self.writeFinish(db, ref, state: state, values: values, directions: directions, completedAt: end)
-            try db.cachedStatement(sql: "DELETE FROM swept_leases WHERE trial_id = ?").execute(arguments: [trial.rawValue])
+            try db.cachedStatement(sql: "DELETE FROM swept_leases WHERE trial_id = ?")
+                .execute(arguments: [trial.rawValue])
             try RowHelpers.event(db, at: end, kind: "trial.\(state.rawValue.lowercased())", study: ref.study,
                                  trial: trial)
         }
