@@ -124,8 +124,9 @@ extension StudyStore {
             try Self.writeFinish(db, ref, state: state, values: values, directions: directions, completedAt: end)
             try db.cachedStatement(sql: "DELETE FROM swept_leases WHERE trial_id = ?")
                 .execute(arguments: [trial.rawValue])
-            try RowHelpers.event(db, at: end, kind: "trial.\(state.rawValue.lowercased())", study: ref.study,
-                                 trial: trial)
+            if state == .fail {
+                try RowHelpers.event(db, at: end, kind: "trial.fail", study: ref.study, trial: trial)
+            }
         }
     }
 
@@ -178,8 +179,9 @@ extension StudyStore {
             """).execute(arguments: [number, study.rawValue, state.rawValue, startedAt.map(OptunaDateTime.format),
                                      completedAt.map(OptunaDateTime.format)])
         let id = TrialID(rawValue: db.lastInsertedRowID)
-        try RowHelpers.event(db, at: now, kind: state == .waiting ? "trial.enqueued" : "trial.created", study: study,
-                             trial: id)
+        if state == .waiting {
+            try RowHelpers.event(db, at: now, kind: "trial.enqueued", study: study, trial: id)
+        }
         return TrialRef(id: id, study: study, number: number)
     }
 
@@ -239,8 +241,9 @@ extension StudyStore {
                 try db.execute(sql: "UPDATE trials SET datetime_complete = NULL WHERE trial_id = ?",
                                arguments: [ref.id.rawValue])
             }
-            try RowHelpers.event(db, at: now, kind: "trial.\(trial.state.rawValue.lowercased())", study: study,
-                                 trial: ref.id)
+            if trial.state == .fail {
+                try RowHelpers.event(db, at: now, kind: "trial.fail", study: study, trial: ref.id)
+            }
         }
         return ref
     }
