@@ -46,35 +46,58 @@ struct StoreBench: AsyncParsableCommand {
         try await largeStudy(path: path)
     }
 
-    /// Concurrent single-value reports, group-committed with synchronous=FULL.
+    /// Intermediate-value writes through group commit with synchronous=FULL: reports carrying several steps
+    /// (`report_batch`), single-step reports from many concurrent reporters (`report_concurrent`), and one
+    /// reporter waiting for each commit (`report_single`).
     func reportBatch(path: String) async throws {
         let store = try StudyStore.open(at: path)
         let study = try await store.createStudy(named: "reports")
         var ids: [TrialID] = []
         for _ in 0..<reporters { ids.append(try await store.createTrial(in: study.id).id) }
-        let perReporter = reports / reporters
-        let before = store.commitStatistics
-        let start = now()
+        let stepsPerCall = 20
+        let calls = max(1, reports / reporters / stepsPerCall)
+        var before = store.commitStatistics
+        var start = now()
         try await withThrowingTaskGroup(of: Void.self) { group in
             for trial in ids {
                 group.addTask {
-                    for step in 0..<perReporter { try await store.reportIntermediate(trial, step: step, value: 0.5) }
+                    for call in 0..<calls {
+                        let steps = (0..<stepsPerCall).map { (step: call * stepsPerCall + $0, value: 0.5) }
+                        try await store.reportIntermediates(trial, steps)
+                    }
                 }
             }
             try await group.waitForAll()
         }
-        let seconds = now() - start
-        let after = store.commitStatistics
-        let rows = perReporter * reporters
-        print("store op=report_batch rows_per_s=\(Int(Double(rows) / seconds))")
-        print("store op=report_batch_commits rows=\(rows) commits=\(after.batches - before.batches) sync=FULL")
-        // One reporter, one commit per row: what group commit saves.
+        var rows = calls * stepsPerCall * reporters
+        print("store op=report_batch rows_per_s=\(Int(Double(rows) / (now() - start)))")
+        print("store op=report_batch_commits rows=\(rows) rows_per_call=\(stepsPerCall) reporters=\(reporters) "
+            + "commits=\(store.commitStatistics.batches - before.batches) sync=FULL")
+
+        let offset = calls * stepsPerCall
+        let perReporter = max(1, reports / reporters / 4)
+        before = store.commitStatistics
+        start = now()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for trial in ids {
+                group.addTask {
+                    for step in offset..<(offset + perReporter) {
+                        try await store.reportIntermediate(trial, step: step, value: 0.5)
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        rows = perReporter * reporters
+        print("store op=report_concurrent rows_per_s=\(Int(Double(rows) / (now() - start))) reporters=\(reporters) "
+            + "commits=\(store.commitStatistics.batches - before.batches) sync=FULL")
+
         let single = ids[0]
         let singleStart = now()
-        for step in perReporter..<(perReporter + 500) {
+        for step in (offset + perReporter)..<(offset + perReporter + 300) {
             try await store.reportIntermediate(single, step: step, value: 0.5)
         }
-        print("store op=report_single rows_per_s=\(Int(500 / (now() - singleStart)))")
+        print("store op=report_single rows_per_s=\(Int(300 / (now() - singleStart))) sync=FULL")
         try await store.close()
     }
 
