@@ -125,7 +125,7 @@ extension StudyStore {
     public func loadStudy(_ study: StudyID) throws -> LoadedStudy {
         try read("load study \(study.rawValue)") { db in
             let record = try Self.studyRecord(db, study)
-            let stored = try TrialLoader.load(db, .study(study, states: nil))
+            let stored = try TrialLoader.loadColumns(db, .study(study, states: nil))
             let leases = try Row.fetchAll(db, sql: """
                 SELECT l.trial_id, l.worker_id, l.epoch, l.deadline, l.granted_at, l.state FROM swept_leases l
                 JOIN trials t ON t.trial_id = l.trial_id WHERE t.study_id = ? AND l.state != 'RELEASED'
@@ -140,7 +140,7 @@ extension StudyStore {
                                                     id: study.rawValue),
                 systemAttributes: try Self.attributes(db, table: "study_system_attributes", owner: "study_id",
                                                       id: study.rawValue),
-                trials: stored.map(\.trial), trialIDs: stored.map(\.ref.id), leases: leases)
+                trials: stored.trials, trialIDs: stored.refs.map(\.id), leases: leases)
         }
     }
 
