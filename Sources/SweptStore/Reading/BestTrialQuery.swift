@@ -76,7 +76,7 @@ enum BestTrialQuery {
     private static func finiteBySorting(_ db: Database, study: StudyID, direction: StudyDirection,
                                         limit: Int) throws -> [TrialID] {
         let rows = try Row.fetchCursor(db.cachedStatement(sql: """
-            SELECT v.trial_id, v.value, t.number FROM trials t INDEXED BY swept_ix_trials_study_state_number
+            SELECT v.trial_id, v.value, t.number FROM trials t INDEXED BY ix_trials_study_id
             JOIN trial_values v ON v.trial_id = t.trial_id AND v.objective = 0
             WHERE t.study_id = ? AND t.state = 'COMPLETE' AND v.value IS NOT NULL
             """), arguments: [study.rawValue])

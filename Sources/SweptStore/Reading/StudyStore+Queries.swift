@@ -83,7 +83,7 @@ extension StudyStore {
             var nanCount = 0
             let rows = try Row.fetchCursor(db.cachedStatement(sql: """
                 SELECT iv.intermediate_value, iv.intermediate_value_type
-                FROM trials t INDEXED BY swept_ix_trials_study_state_number
+                FROM trials t INDEXED BY ix_trials_study_id
                 JOIN trial_intermediate_values iv ON iv.trial_id = t.trial_id AND iv.step = ?
                 WHERE t.study_id = ? AND t.state = 'COMPLETE'
                 """), arguments: [step, study.rawValue])
@@ -144,13 +144,23 @@ extension StudyStore {
         }
     }
 
+    /// Counts by state: every trial through Optuna's `ix_trials_study_id`, the unfinished ones through
+    /// `swept_ix_trials_study_unfinished`; COMPLETE is the difference.
     static func counts(_ db: Database, _ study: StudyID) throws -> [TrialState: Int] {
         var counts: [TrialState: Int] = [:]
-        for row in try Row.fetchAll(db.cachedStatement(
-            sql: "SELECT state, COUNT(*) FROM trials WHERE study_id = ? GROUP BY state"), arguments: [study.rawValue]) {
+        let total = try Int.fetchOne(db.cachedStatement(
+            sql: "SELECT COUNT(*) FROM trials INDEXED BY ix_trials_study_id WHERE study_id = ?"),
+            arguments: [study.rawValue]) ?? 0
+        var unfinished = 0
+        for row in try Row.fetchAll(db.cachedStatement(sql: """
+            SELECT state, COUNT(*) FROM trials WHERE study_id = ? AND state <> 'COMPLETE' GROUP BY state
+            """), arguments: [study.rawValue]) {
             let name: String = row[0]
-            if let state = TrialState(rawValue: name) { counts[state] = row[1] }
+            let count: Int = row[1]
+            unfinished += count
+            if let state = TrialState(rawValue: name) { counts[state] = count }
         }
+        if total > unfinished { counts[.complete] = total - unfinished }
         return counts
     }
 }

@@ -42,6 +42,8 @@ struct TrialLoader {
                 if states.isEmpty { return }
                 let names = states.map { "'\($0.rawValue)'" }.sorted().joined(separator: ", ")
                 condition += " AND t.state IN (\(names))"
+                // Only unfinished states: the partial state index applies.
+                if !states.contains(.complete) { condition += " AND t.state <> 'COMPLETE'" }
             }
             filter = condition
             arguments = [study.rawValue]
