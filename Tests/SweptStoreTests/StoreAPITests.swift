@@ -1,3 +1,4 @@
+import GRDB
 @testable import SweptStore
 import SweptTuning
 import Testing
@@ -138,20 +139,45 @@ struct StoreAPITests {
         try await store.close()
     }
 
-    @Test("best trial falls back when other studies dominate the value index")
+    @Test("top-k beyond the kept best trials sorts the study; studies do not mix; stale tables are rebuilt")
     func bestTrialFallback() async throws {
         let store = try makeStore(dir)
-        let big = try await store.createStudy(named: "big")
+        let big = try await store.createStudy(named: "big", directions: [.maximize])
         let small = try await store.createStudy(named: "small")
-        for i in 0..<(BestTrialQuery.scanBudget + 50) {
-            try await store.addTrial(FrozenTrial(number: 0, state: .complete, values: [Double(i) / 1000]), to: big.id)
+        let count = BestTable.kept + 50
+        for i in 0..<count {
+            let value = i == 7 ? Double.infinity : Double((i * 37) % count) / 1000
+            try await store.addTrial(FrozenTrial(number: 0, state: .complete, values: [value]), to: big.id)
         }
-        for v in [900.0, 800.0] {
+        for v in [900.0, 800.0, 800.0] {
             try await store.addTrial(FrozenTrial(number: 0, state: .complete, values: [v]), to: small.id)
         }
-        #expect(try store.bestTrials(in: small.id, limit: 5).map(\.trial.values) == [[800], [900]])
-        #expect(try store.bestTrial(in: big.id)?.trial.values == [0])
+        #expect(try store.bestTrials(in: small.id, limit: 5).map(\.trial.number) == [1, 2, 0])
+        let all = try store.bestTrials(in: big.id, limit: count + 5)  // more than the table keeps: sorted here
+        #expect(all.count == count)
+        #expect(all.first?.trial.values == [.infinity])
+        let finite = all.dropFirst().compactMap { $0.trial.values?.first }
+        #expect(finite == finite.sorted(by: >))
+        #expect(try store.bestTrials(in: big.id, limit: 10).map(\.trial.number) == all.prefix(10).map(\.trial.number))
         try await store.close()
+
+        // A value written by another program while swept is closed: the next open rebuilds the table.
+        let queue = try DatabaseQueue(path: dir.file("swept.db"))
+        try await queue.write { db in
+            try db.execute(sql: "UPDATE trials SET state = 'RUNNING' WHERE study_id = ? AND number = 0",
+                           arguments: [small.id.rawValue])
+            try db.execute(sql: "DELETE FROM trial_values WHERE trial_id = (SELECT trial_id FROM trials "
+                + "WHERE study_id = ? AND number = 0)", arguments: [small.id.rawValue])
+            try db.execute(sql: "UPDATE trials SET state = 'COMPLETE' WHERE study_id = ? AND number = 0",
+                           arguments: [small.id.rawValue])
+            try db.execute(sql: "INSERT INTO trial_values (trial_id, objective, value, value_type) SELECT trial_id, "
+                + "0, 5, 'FINITE' FROM trials WHERE study_id = ? AND number = 0", arguments: [small.id.rawValue])
+        }
+        try queue.close()
+        let reopened = try makeStore(dir)
+        #expect(try reopened.bestTrials(in: small.id, limit: 5).map(\.trial.number) == [0, 1, 2])
+        #expect(try reopened.bestTrial(in: small.id)?.trial.values == [5])
+        try await reopened.close()
     }
 
     @Test("Pareto front, completed values at a step, counts, summary and whole-study load")

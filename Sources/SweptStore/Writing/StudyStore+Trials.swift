@@ -206,6 +206,10 @@ extension StudyStore {
                 let (stored, type) = StoredDouble.encode(value)
                 try statement.execute(arguments: [ref.id.rawValue, objective, stored, type])
             }
+            if let direction = directions.first {
+                try BestTable.record(db, ref, value: state == .complete ? values.first : nil, direction: direction,
+                                     lastValueID: db.lastInsertedRowID)
+            }
         }
         try db.cachedStatement(sql: "UPDATE trials SET state = ?, datetime_complete = ? WHERE trial_id = ?")
             .execute(arguments: [state.rawValue, OptunaDateTime.format(completedAt), ref.id.rawValue])
