@@ -180,6 +180,44 @@ struct StoreAPITests {
         try await reopened.close()
     }
 
+    @Test("loading reassembles trials whose rows interleave and orders trials by number, not id")
+    func loadInterleavedAndReordered() async throws {
+        let store = try makeStore(dir)
+        let study = try await store.createStudy(named: "s")
+        let x = Distribution.float(try FloatDistribution(low: 0, high: 10))
+        let n = Distribution.int(try IntDistribution(low: 0, high: 9))
+        let a = try await store.createTrial(in: study.id)
+        let b = try await store.createTrial(in: study.id)
+        // Parameters and steps of a and b alternate in storage order, as when workers report concurrently.
+        try await store.setParams(a.id, ["x": .float(1)], distributions: ["x": x])
+        try await store.setParams(b.id, ["x": .float(2)], distributions: ["x": x])
+        try await store.setParams(a.id, ["n": .int(3)], distributions: ["n": n])
+        try await store.setParams(b.id, ["n": .int(4)], distributions: ["n": n])
+        for step in 0..<3 {
+            _ = try await store.reportIntermediate(a.id, step: step, value: Double(step))
+            _ = try await store.reportIntermediate(b.id, step: step, value: Double(10 + step))
+        }
+        try await store.finishTrial(a.id, state: .complete, values: [5])
+        try await store.finishTrial(b.id, state: .complete, values: [6])
+        try await store.close()
+
+        let queue = try DatabaseQueue(path: dir.file("swept.db"))
+        try await queue.write { db in  // swap the numbers: b (the higher id) is now trial 0
+            try db.execute(sql: "UPDATE trials SET number = 1 - number WHERE study_id = ?",
+                           arguments: [study.id.rawValue])
+        }
+        try queue.close()
+        let reopened = try makeStore(dir)
+        let loaded = try reopened.loadStudy(study.id)
+        #expect(loaded.trialIDs == [b.id, a.id])
+        #expect(loaded.trials.map(\.number) == [0, 1])
+        #expect(loaded.trials.map(\.params) == [["x": .float(2), "n": .int(4)], ["x": .float(1), "n": .int(3)]])
+        #expect(loaded.trials.map(\.distributions) == [["x": x, "n": n], ["x": x, "n": n]])
+        #expect(loaded.trials.map(\.intermediateValues) == [[0: 10, 1: 11, 2: 12], [0: 0, 1: 1, 2: 2]])
+        #expect(loaded.trials.map(\.values) == [[6], [5]])
+        try await reopened.close()
+    }
+
     @Test("Pareto front, completed values at a step, counts, summary and whole-study load")
     func queries() async throws {
         let store = try makeStore(dir)
