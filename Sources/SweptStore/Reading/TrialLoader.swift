@@ -63,8 +63,8 @@ struct TrialLoader {
     }
 
     /// How the per-trial tables are read: joined to the selected trials (an index seek per trial), or — when the
-    /// selected trials are at least half of the trial ids in their range, e.g. a whole study in a store that
-    /// holds mostly that study — by scanning each table over the id range in storage order, about twice as
+    /// selected trials are at least half of the trial ids in their range and half of all trials (ids count up
+    /// from 1), e.g. a whole study in a store that holds mostly that study — by scanning each table over the id range in storage order, about twice as
     /// fast; rows of other trials are skipped through the id table.
     private struct RowSource {
         /// Scan the tables over this id range, else join them to the trials matching `filter`.
@@ -81,7 +81,9 @@ struct TrialLoader {
 
     private func rowSource(_ db: Database, ids: (low: Int64, high: Int64), filter: String,
                            arguments: StatementArguments) throws -> RowSource {
-        if Int64(trials.count) * 2 >= ids.high - ids.low + 1 {
+        let selected = Int64(trials.count)
+        let largestID = try Int64.fetchOne(db, sql: "SELECT MAX(trial_id) FROM trials") ?? 0
+        if selected * 2 >= ids.high - ids.low + 1, selected * 2 >= largestID {
             return RowSource(range: ids, filter: filter, arguments: [ids.low, ids.high])
         }
         return RowSource(range: nil, filter: filter, arguments: arguments)
