@@ -193,8 +193,8 @@ extension TPEMixture {
             var total = acc[j]
             for c in 0..<nd {
                 let mu = p.discrete[5 * c][j], sigma = p.discrete[5 * c + 3][j]
-                total += TruncatedNormal.logMass((intervals[c].l - mu) / sigma, (intervals[c].r - mu) / sigma)
-                    - p.discrete[5 * c + 4][j]
+                let a = (intervals[c].l - mu) / sigma, b = (intervals[c].r - mu) / sigma
+                total += TruncatedNormal.logMassFast(a, b) - p.discrete[5 * c + 4][j]
             }
             return total
         }
