@@ -1,14 +1,14 @@
 /// Scoring candidates against a `TPEMixture`: log Σ_j w_j·k_j(x) + prior, for all candidates at once.
 ///
 /// Two passes over the components, both over raw pointers gathered once per call:
-/// 1. `accumulate`: acc[i·K + j] = constant[j] + the continuous quadratic forms + the categorical lookups, block by
-///    block (256 components: a block's coefficients stay in L1 while all candidates pass over them), four
-///    continuous dimensions per sweep of the accumulator row (a missing fourth reuses a real dimension's
-///    coefficients with u = 0, which adds exactly 0). Each candidate's best upper bound (acc + the discretized
-///    bound, computed in a block-sized scratch row) is tracked on the way.
-/// 2. `combine`: per candidate, the best-bound component's exact total fixes m; every component whose bound
-///    (recomputed with the same arithmetic) is within `cutoff` of m gets its exact term, summed with a running
-///    shift. Nothing of size K other than the accumulator is written.
+/// 1. `accumulate`: acc[i·K + j] = an upper bound of component j's log density at candidate i without its weight:
+///    constant[j] + the continuous quadratic forms + the categorical lookups (exact) + the discretized bounds
+///    (no erf), block by block (256 components: a block's coefficients stay in L1 while all candidates pass over
+///    them), four continuous dimensions per sweep of the accumulator row (a missing fourth reuses a real
+///    dimension's coefficients with u = 0, which adds exactly 0). Each candidate's best bound is tracked.
+/// 2. `combine`: per candidate, the best-bound component's exact total fixes m; only components whose bound is
+///    within `cutoff` of m get their exact term (recomputed from the coefficients, erf for discretized
+///    dimensions), summed with a running shift. Nothing of size K other than the accumulator is written.
 extension TPEMixture {
     typealias Interval = (l: Double, r: Double, logWidth: Double)
 
@@ -39,29 +39,31 @@ extension TPEMixture {
         defer { accBuffer = acc }
         // Grow with slack: the above group gains a component per finished trial.
         if acc.count < count * k { acc = [Double](repeating: 0, count: count * (k + k / 4 + 64)) }
-        if boundScratch.count < Self.block { boundScratch = [Double](repeating: 0, count: Self.block) }
         // Pointer lists: continuous (a, b) pairs; discrete (μ, 1/σ, bound offset, σ, log Z) quintuples; constant.
         var doubles = continuous.flatMap { [$0.a, $0.b] }
         doubles += discrete.flatMap { [$0.mu, $0.invSigma, $0.boundOffset, $0.sigma, $0.logZ] }
         doubles.append(constant)
-        var scratch = boundScratch
-        boundScratch = []
-        defer { boundScratch = scratch }
+        let nc = continuous.count, groups = (nc + 3) / 4
+        // Per candidate: the centred kernel-space coordinates, padded with 0 to a multiple of 4, and each choice.
+        let us = points.map { point in
+            (0..<(4 * groups)).map { c in
+                c < nc ? dimensions[continuous[c].dimension].transform(point[continuous[c].dimension])
+                    - continuous[c].center : 0
+            }
+        }
+        let xs = points.map { point in categorical.map { Int32(point[$0.dimension]) } }
         _ = Self.withBases(doubles) { p in
             Self.withBases(categorical.map(\.choice)) { choices in
                 acc.withUnsafeMutableBufferPointer { accBuffer in
-                    scratch.withUnsafeMutableBufferPointer { scratch in
-                        guard let base = accBuffer.baseAddress, let scratch = scratch.baseAddress else { return }
-                        let pointers = Pointers(
-                            coefficients: Array(p.prefix(2 * continuous.count)),
-                            discrete: Array(p[(2 * continuous.count)..<(p.count - 1)]), constant: p[p.count - 1],
-                            choices: choices)
-                        let best = accumulate(points, intervals, pointers, acc: base, scratch: scratch)
-                        for i in 0..<count {
-                            out[i] = combine(
-                                intervals[i], pointers, acc: UnsafePointer(base + i * k), best: best[i],
-                                prior: priorLogDensity(points[i]))
-                        }
+                    guard let base = accBuffer.baseAddress else { return }
+                    let pointers = Pointers(
+                        coefficients: Array(p.prefix(2 * nc)), discrete: Array(p[(2 * nc)..<(p.count - 1)]),
+                        constant: p[p.count - 1], choices: choices)
+                    let best = accumulate(us, xs, intervals, pointers, acc: base)
+                    for i in 0..<count {
+                        out[i] = combine(
+                            us[i], xs[i], intervals[i], pointers, acc: UnsafePointer(base + i * k), best: best[i],
+                            prior: priorLogDensity(points[i]))
                     }
                 }
             }
@@ -102,21 +104,12 @@ extension TPEMixture {
         return min(0, logWidth - offset - 0.5 * dist * dist)
     }
 
-    /// Fills acc[i·K + j] (constant, continuous and categorical terms, no weight) and returns per candidate the
-    /// component with the largest upper bound.
+    /// Fills acc[i·K + j] with component j's upper bound at candidate i (no weight) and returns per candidate the
+    /// component with the largest one.
     private func accumulate(
-        _ points: [[Double]], _ intervals: [[Interval]], _ p: Pointers, acc: UnsafeMutablePointer<Double>,
-        scratch: UnsafeMutablePointer<Double>
+        _ us: [[Double]], _ xs: [[Int32]], _ intervals: [[Interval]], _ p: Pointers, acc: UnsafeMutablePointer<Double>
     ) -> [Int] {
-        let k = componentCount, count = points.count, nc = continuous.count, groups = (nc + 3) / 4
-        // Per candidate: the centred kernel-space coordinates, padded with 0 to a multiple of 4, and each choice.
-        let us = points.map { point in
-            (0..<(4 * groups)).map { c in
-                c < nc ? dimensions[continuous[c].dimension].transform(point[continuous[c].dimension])
-                    - continuous[c].center : 0
-            }
-        }
-        let xs = points.map { point in categorical.map { Int32(point[$0.dimension]) } }
+        let k = componentCount, count = us.count, nc = continuous.count, groups = (nc + 3) / 4
         var best = [Int](repeating: -1, count: count)
         var bestBound = [Double](repeating: -.infinity, count: count)
         var blockStart = 0
@@ -153,24 +146,19 @@ extension TPEMixture {
                     let choice = p.choices[c] + blockStart
                     for j in 0..<n { row[j] += choice[j] == x ? hit : miss }
                 }
-                // Upper bounds with the discretized dimensions (in the scratch row), and the best one so far.
-                var bound = UnsafePointer(row)
-                if !discrete.isEmpty {
-                    scratch.update(from: row, count: n)
-                    for c in discrete.indices {
-                        let (l, r, logWidth) = intervals[i][c]
-                        let mu = p.discrete[5 * c] + blockStart, invSigma = p.discrete[5 * c + 1] + blockStart
-                        let offset = p.discrete[5 * c + 2] + blockStart
-                        for j in 0..<n {
-                            scratch[j] += Self.discreteBound(
-                                l, r, logWidth, mu: mu[j], invSigma: invSigma[j], offset: offset[j])
-                        }
+                // The discretized dimensions' bounds, and the best bound so far.
+                for c in discrete.indices {
+                    let (l, r, logWidth) = intervals[i][c]
+                    let mu = p.discrete[5 * c] + blockStart, invSigma = p.discrete[5 * c + 1] + blockStart
+                    let offset = p.discrete[5 * c + 2] + blockStart
+                    for j in 0..<n {
+                        row[j] += Self.discreteBound(
+                            l, r, logWidth, mu: mu[j], invSigma: invSigma[j], offset: offset[j])
                     }
-                    bound = UnsafePointer(scratch)
                 }
                 var bestIndex = best[i], bestValue = bestBound[i]
-                for j in 0..<n where bound[j] > bestValue {
-                    bestValue = bound[j]
+                for j in 0..<n where row[j] > bestValue {
+                    bestValue = row[j]
                     bestIndex = blockStart + j
                 }
                 best[i] = bestIndex
@@ -185,12 +173,17 @@ extension TPEMixture {
     /// (acc + the discretized bound + the largest log weight); only components whose bound is within `cutoff`
     /// of the best exact total get their exact term (log weight, erf for discretized dimensions).
     private func combine(
-        _ intervals: [Interval], _ p: Pointers, acc: UnsafePointer<Double>, best: Int, prior: Double
+        _ u: [Double], _ x: [Int32], _ intervals: [Interval], _ p: Pointers, acc: UnsafePointer<Double>, best: Int,
+        prior: Double
     ) -> Double {
-        let k = componentCount, nd = discrete.count
+        let k = componentCount, nc = continuous.count, nd = discrete.count
         // Exact log density of component j without its weight (the weight multiplies its exp below).
         func exact(_ j: Int) -> Double {
-            var total = acc[j]
+            var total = p.constant[j]
+            for c in 0..<nc { total += p.coefficients[2 * c][j] * (u[c] * u[c]) + p.coefficients[2 * c + 1][j] * u[c] }
+            for c in categorical.indices {
+                total += p.choices[c][j] == x[c] ? categorical[c].logHit : categorical[c].logMiss
+            }
             for c in 0..<nd {
                 let mu = p.discrete[5 * c][j], sigma = p.discrete[5 * c + 3][j]
                 let a = (intervals[c].l - mu) / sigma, b = (intervals[c].r - mu) / sigma
@@ -208,14 +201,7 @@ extension TPEMixture {
         let explicit = explicitLogWeights, uniformLogWeight = -logWeightSum
         var shift = m
         var s = prior == -.infinity ? 0 : TuningMath.exp(prior - shift)
-        for j in 0..<k {
-            var bound = acc[j]
-            for c in 0..<nd {
-                bound += Self.discreteBound(
-                    intervals[c].l, intervals[c].r, intervals[c].logWidth, mu: p.discrete[5 * c][j],
-                    invSigma: p.discrete[5 * c + 1][j], offset: p.discrete[5 * c + 2][j])
-            }
-            guard bound > threshold else { continue }
+        for j in 0..<k where acc[j] > threshold {
             let e = exact(j) + (explicit?[j] ?? uniformLogWeight)
             if e <= floor { continue }
             if e > shift {
