@@ -127,7 +127,13 @@ extension TPEMixture {
                     }
                     let (a0, b0, r0, q0) = pair(0), (a1, b1, r1, q1) = pair(1)
                     let (a2, b2, r2, q2) = pair(2), (a3, b3, r3, q3) = pair(3)
-                    if g == 0 {
+                    if nc - 4 * g == 3 {
+                        // Three dimensions left: no padded fourth.
+                        for j in 0..<n {
+                            let s = (a0[j] * r0 + b0[j] * q0 + (a1[j] * r1 + b1[j] * q1)) + (a2[j] * r2 + b2[j] * q2)
+                            row[j] = (g == 0 ? constant[j] : row[j]) + s
+                        }
+                    } else if g == 0 {
                         for j in 0..<n {
                             let s = (a0[j] * r0 + b0[j] * q0 + (a1[j] * r1 + b1[j] * q1))
                                 + (a2[j] * r2 + b2[j] * q2 + (a3[j] * r3 + b3[j] * q3))
@@ -156,13 +162,30 @@ extension TPEMixture {
                             l, r, logWidth, mu: mu[j], invSigma: invSigma[j], offset: offset[j])
                     }
                 }
-                var bestIndex = best[i], bestValue = bestBound[i]
-                for j in 0..<n where row[j] > bestValue {
-                    bestValue = row[j]
-                    bestIndex = blockStart + j
+                // The block's maximum without branches (four lanes); only a block that beats the best so far is
+                // searched for its first maximal component.
+                var m0 = -Double.infinity, m1 = m0, m2 = m0, m3 = m0
+                var j = 0
+                while j + 3 < n {
+                    m0 = row[j] > m0 ? row[j] : m0
+                    m1 = row[j + 1] > m1 ? row[j + 1] : m1
+                    m2 = row[j + 2] > m2 ? row[j + 2] : m2
+                    m3 = row[j + 3] > m3 ? row[j + 3] : m3
+                    j += 4
                 }
-                best[i] = bestIndex
-                bestBound[i] = bestValue
+                while j < n {
+                    m0 = row[j] > m0 ? row[j] : m0
+                    j += 1
+                }
+                if max(max(m0, m1), max(m2, m3)) > bestBound[i] {
+                    var bestIndex = best[i], bestValue = bestBound[i]
+                    for j in 0..<n where row[j] > bestValue {
+                        bestValue = row[j]
+                        bestIndex = blockStart + j
+                    }
+                    best[i] = bestIndex
+                    bestBound[i] = bestValue
+                }
             }
             blockStart += n
         }
