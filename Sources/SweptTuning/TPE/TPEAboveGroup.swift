@@ -28,11 +28,10 @@ final class TPEAboveGroup {
     /// Reused per-ask buffers.
     private var isMember: [Bool] = []
     private var order: [Int32] = []
-    private var sigmaBuffer: [Double] = []
     private var orderPosition: [Int32] = []
     /// How many entries of `order` / `orderPosition` are this ask's.
     private var orderCount = 0
-    private var memberValues: [Double] = []
+    private var changedBuffer: [(Int32, Double)] = []
     /// Per numerical dimension, parallel to `byValue`: the values, and the bandwidth each slot's kernel terms
     /// were last computed for (NaN: none yet).
     private var sortedValues: [[Double]]
@@ -173,18 +172,9 @@ final class TPEAboveGroup {
                 mixture.categorical[c].logMiss = TuningMath.log(base / rowSum)
             case .continuous, .discrete:
                 let extrasByValue = extras.sorted { lessByValue(d, $0, $1) }
-                fillOrder(byValue[d], extrasByValue) { lessByValue(d, $0, $1) }
-                computeBandwidths(dimension: d)
                 let isContinuous = { if case .continuous = dim.kernel { return true } else { return false } }()
-                for (index, slot32) in order.prefix(orderCount).enumerated() {
-                    // Persistent slots keep their last bandwidth by position in the value order (read in
-                    // sequence); running trials are always recomputed.
-                    let slot = Int(slot32), sigma = sigmaBuffer[index], position = Int(orderPosition[index])
-                    if position >= 0 {
-                        if sigmaByPosition[d][position] == sigma { continue }
-                        sigmaByPosition[d][position] = sigma
-                    }
-                    let mu = values[d][slot]
+                for (slot32, sigma) in changedBandwidths(dimension: d, members: m, extras: extrasByValue) {
+                    let slot = Int(slot32), mu = values[d][slot]
                     if isContinuous {
                         let c = continuousIndex
                         let t = TPEMixture.continuousTerms(
@@ -247,47 +237,97 @@ final class TPEAboveGroup {
         orderCount = count
     }
 
-    /// Optuna's bandwidth rule for `order` (members in value order) into `sigmaBuffer`.
-    private func computeBandwidths(dimension d: Int) {
-        let dim = dimensions[d], m = orderCount
-        let low = dim.adaptedLow, high = dim.adaptedHigh, range = high - low
-        let minSigma = parameters.considerMagicClip ? range / min(100.0, Double(m) + 2.0) : 1e-12
-        let endpoints = parameters.considerEndpoints
-        if sigmaBuffer.count < m { sigmaBuffer = [Double](repeating: 0, count: m + m / 4 + 64) }
-        // Member values in value order: persistent ones read in sequence from sortedValues.
-        if memberValues.count < m { memberValues = [Double](repeating: 0, count: m + m / 4 + 64) }
-        sortedValues[d].withUnsafeBufferPointer { sorted in
-            values[d].withUnsafeBufferPointer { bySlot in
-                order.withUnsafeBufferPointer { order in
-                    orderPosition.withUnsafeBufferPointer { positions in
-                        memberValues.withUnsafeMutableBufferPointer { out in
-                            for index in 0..<m {
-                                let position = Int(positions[index])
-                                out[index] = position >= 0 ? sorted[position] : bySlot[Int(order[index])]
+    /// Optuna's bandwidth rule over the members in value order (persistent slots merged with the sorted running
+    /// `extras`), in one pass: returns the persistent slots whose bandwidth differs from the one their kernel
+    /// terms were computed for (and records the new one), and every running member.
+    private func changedBandwidths(dimension d: Int, members m: Int, extras: [Int32]) -> [(Int32, Double)] {
+        let dim = dimensions[d]
+        let range = dim.adaptedHigh - dim.adaptedLow
+        var walk = BandwidthWalk(
+            low: dim.adaptedLow, high: dim.adaptedHigh, range: range,
+            minSigma: parameters.considerMagicClip ? range / min(100.0, Double(m) + 2.0) : 1e-12,
+            endpoints: parameters.considerEndpoints, members: m, changed: changedBuffer)
+        changedBuffer = []
+        walk.changed.removeAll(keepingCapacity: true)
+        values[d].withUnsafeBufferPointer { bySlot in
+            byValue[d].withUnsafeBufferPointer { order in
+                sortedValues[d].withUnsafeBufferPointer { sorted in
+                    isMember.withUnsafeBufferPointer { member in
+                        sigmaByPosition[d].withUnsafeMutableBufferPointer { cached in
+                            var e = 0
+                            for q in 0..<order.count {
+                                let slot = order[q]
+                                while e < extras.count && lessByValue(d, extras[e], slot) {
+                                    let extra = extras[e]
+                                    if member[Int(extra)] { walk.push(bySlot[Int(extra)], extra, -1, cached) }
+                                    e += 1
+                                }
+                                if member[Int(slot)] { walk.push(sorted[q], slot, q, cached) }
                             }
+                            for extra in extras[e...] where member[Int(extra)] {
+                                walk.push(bySlot[Int(extra)], extra, -1, cached)
+                            }
+                            walk.finish(right: walk.high, cached)
                         }
                     }
                 }
             }
         }
-        memberValues.withUnsafeBufferPointer { v in
-            sigmaBuffer.withUnsafeMutableBufferPointer { out in
-                for p in 0..<m {
-                    let x = v[p]
-                    let left = p == 0 ? low : v[p - 1]
-                    let right = p == m - 1 ? high : v[p + 1]
-                    var s = max(x - left, right - x)
-                    if !endpoints && m >= 2 {
-                        if p == 0 { s = right - x } else if p == m - 1 { s = x - left }
-                    }
-                    out[p] = min(max(s, minSigma), range)
-                }
-            }
-        }
+        changedBuffer = walk.changed
+        return walk.changed
     }
 
     private func lessByValue(_ d: Int, _ x: Int32, _ y: Int32) -> Bool {
         let a = values[d][Int(x)], b = values[d][Int(y)]
         return a < b || (a == b && numbers[Int(x)] < numbers[Int(y)])
+    }
+}
+
+/// The sliding window of `TPEAboveGroup.changedBandwidths`: the previous member's value, the current member, and
+/// its index among the members; a member's bandwidth is known once the next one (or the upper bound) arrives.
+private struct BandwidthWalk {
+    let low: Double, high: Double, range: Double, minSigma: Double
+    let endpoints: Bool
+    let members: Int
+    var changed: [(Int32, Double)]
+    var index = 0
+    var left: Double
+    var current: (value: Double, slot: Int32, position: Int)?
+
+    init(
+        low: Double, high: Double, range: Double, minSigma: Double, endpoints: Bool, members: Int,
+        changed: [(Int32, Double)]
+    ) {
+        (self.low, self.high, self.range, self.minSigma) = (low, high, range, minSigma)
+        (self.endpoints, self.members, self.changed, self.left) = (endpoints, members, changed, low)
+    }
+
+    /// The next member in value order (`position` in the persistent value order, −1 for a running trial).
+    @inline(__always)
+    mutating func push(
+        _ value: Double, _ slot: Int32, _ position: Int, _ cached: UnsafeMutableBufferPointer<Double>
+    ) {
+        finish(right: value, cached)
+        current = (value, slot, position)
+    }
+
+    /// Settles the current member's bandwidth given the next value to its right.
+    @inline(__always)
+    mutating func finish(right: Double, _ cached: UnsafeMutableBufferPointer<Double>) {
+        guard let (x, slot, position) = current else { return }
+        var s = max(x - left, right - x)
+        if !endpoints && members >= 2 {
+            if index == 0 { s = right - x } else if index == members - 1 { s = x - left }
+        }
+        let sigma = min(max(s, minSigma), range)
+        if position < 0 {
+            changed.append((slot, sigma))
+        } else if cached[position] != sigma {
+            cached[position] = sigma
+            changed.append((slot, sigma))
+        }
+        left = x
+        index += 1
+        current = nil
     }
 }
