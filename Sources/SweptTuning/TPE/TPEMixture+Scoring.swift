@@ -157,9 +157,11 @@ extension TPEMixture {
                     let (a2, b2, r2, q2) = pair(2), (a3, b3, r3, q3) = pair(3)
                     if nc - 4 * g == 3 {
                         // Three dimensions left: no padded fourth.
+                        // The row's source hoisted out of the loop (a select inside it would keep it scalar).
+                        let source = g == 0 ? constant : UnsafePointer(row)
                         for j in 0..<n {
                             let s = (a0[j] * r0 + b0[j] * q0 + (a1[j] * r1 + b1[j] * q1)) + (a2[j] * r2 + b2[j] * q2)
-                            row[j] = (g == 0 ? constant[j] : row[j]) + s
+                            row[j] = source[j] + s
                         }
                     } else if g == 0 {
                         for j in 0..<n {
@@ -205,14 +207,14 @@ extension TPEMixture {
                     m0 = row[j] > m0 ? row[j] : m0
                     j += 1
                 }
-                if max(max(m0, m1), max(m2, m3)) > states[i].bestBound {
-                    var bestIndex = states[i].best, bestValue = states[i].bestBound
-                    for j in 0..<n where row[j] > bestValue {
-                        bestValue = row[j]
-                        bestIndex = blockStart + j
-                    }
+                let blockMax = max(max(m0, m1), max(m2, m3))
+                if blockMax > states[i].bestBound {
+                    // The first component at the block's maximum (no NaN passes a comparison, so one exists).
+                    var first = 0
+                    while first < n - 1 && !(row[first] == blockMax) { first += 1 }
+                    let bestIndex = blockStart + first
                     states[i].best = bestIndex
-                    states[i].bestBound = bestValue
+                    states[i].bestBound = blockMax
                     let term = exact(bestIndex, us[i], xs[i], intervals[i], p) + logWeight(bestIndex)
                     states[i].m = max(states[i].m, term)
                 }
