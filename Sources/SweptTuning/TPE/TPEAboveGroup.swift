@@ -15,32 +15,34 @@ final class TPEAboveGroup {
 
     /// Slot → trial number (persistent slots first, then this ask's running trials).
     private(set) var numbers: [Int] = []
-    private var slotOfNumber: [Int: Int] = [:]
+    var slotOfNumber: [Int: Int] = [:]
     /// Per dimension, per slot: kernel-space value (categorical: the index).
-    private var values: [[Double]]
+    var values: [[Double]]
     /// Persistent slots ordered by trial number.
     private var byNumber: [Int32] = []
     /// Per numerical dimension: persistent slots ordered by (value, trial number); empty for categorical.
-    private var byValue: [[Int32]]
+    var byValue: [[Int32]]
     /// Per continuous kernel, per slot: the constant term for the cached bandwidth.
     private var cachedConstant: [[Double]]
-    private var persistentCount = 0
+    var persistentCount = 0
     /// Reused per-ask buffers.
-    private var isMember: [Bool] = []
+    var isMember: [Bool] = []
     private var order: [Int32] = []
     private var orderPosition: [Int32] = []
     /// How many entries of `order` / `orderPosition` are this ask's.
     private var orderCount = 0
-    private var changedBuffer: [(Int32, Double)] = []
+    var changedBuffer: [(Int32, Double)] = []
     /// Per numerical dimension, parallel to `byValue`: the values, and the bandwidth each slot's kernel terms
     /// were last computed for (NaN: none yet).
-    private var sortedValues: [[Double]]
-    private var sigmaByPosition: [[Double]]
+    var sortedValues: [[Double]]
+    var sigmaByPosition: [[Double]]
     /// Per slot: Σ of the continuous constants, and whether one of them changed since it was summed.
     private var constantSum: [Double] = []
     private var constantDirty: [Bool] = []
     /// Slots whose categorical choices are already in the mixture.
     private var choicesWritten = 0
+    /// What the last bandwidth pass saw when it had no running trials (nil: the next pass walks everything).
+    var lastWalk: (members: Int, persistent: Int, excluded: Set<Int>)?
 
     init(dimensions: [ParzenDimension], parameters: ParzenEstimatorParameters) {
         self.dimensions = dimensions
@@ -157,6 +159,7 @@ final class TPEAboveGroup {
         mixture.priorLogWeight = m == 0 ? 0 : TuningMath.log(parameters.priorWeight) - mixture.logWeightSum
 
         // Bandwidths per numerical dimension from the member order by value; refresh changed kernels.
+        let touched = touchedSlots(excluded: excluded, members: m, hasRunning: !running.isEmpty)
         var continuousIndex = 0, discreteIndex = 0
         for (d, dim) in dimensions.enumerated() {
             switch dim.kernel {
@@ -171,9 +174,10 @@ final class TPEAboveGroup {
                 mixture.categorical[c].logHit = TuningMath.log((base + 1) / rowSum)
                 mixture.categorical[c].logMiss = TuningMath.log(base / rowSum)
             case .continuous, .discrete:
-                let extrasByValue = extras.sorted { lessByValue(d, $0, $1) }
                 let isContinuous = { if case .continuous = dim.kernel { return true } else { return false } }()
-                for (slot32, sigma) in changedBandwidths(dimension: d, members: m, extras: extrasByValue) {
+                let changed = touched.map { localBandwidths(dimension: d, members: m, touched: $0) }
+                    ?? changedBandwidths(dimension: d, members: m, extras: extras.sorted { lessByValue(d, $0, $1) })
+                for (slot32, sigma) in changed {
                     let slot = Int(slot32), mu = values[d][slot]
                     if isContinuous {
                         let c = continuousIndex
@@ -237,97 +241,8 @@ final class TPEAboveGroup {
         orderCount = count
     }
 
-    /// Optuna's bandwidth rule over the members in value order (persistent slots merged with the sorted running
-    /// `extras`), in one pass: returns the persistent slots whose bandwidth differs from the one their kernel
-    /// terms were computed for (and records the new one), and every running member.
-    private func changedBandwidths(dimension d: Int, members m: Int, extras: [Int32]) -> [(Int32, Double)] {
-        let dim = dimensions[d]
-        let range = dim.adaptedHigh - dim.adaptedLow
-        var walk = BandwidthWalk(
-            low: dim.adaptedLow, high: dim.adaptedHigh, range: range,
-            minSigma: parameters.considerMagicClip ? range / min(100.0, Double(m) + 2.0) : 1e-12,
-            endpoints: parameters.considerEndpoints, members: m, changed: changedBuffer)
-        changedBuffer = []
-        walk.changed.removeAll(keepingCapacity: true)
-        values[d].withUnsafeBufferPointer { bySlot in
-            byValue[d].withUnsafeBufferPointer { order in
-                sortedValues[d].withUnsafeBufferPointer { sorted in
-                    isMember.withUnsafeBufferPointer { member in
-                        sigmaByPosition[d].withUnsafeMutableBufferPointer { cached in
-                            var e = 0
-                            for q in 0..<order.count {
-                                let slot = order[q]
-                                while e < extras.count && lessByValue(d, extras[e], slot) {
-                                    let extra = extras[e]
-                                    if member[Int(extra)] { walk.push(bySlot[Int(extra)], extra, -1, cached) }
-                                    e += 1
-                                }
-                                if member[Int(slot)] { walk.push(sorted[q], slot, q, cached) }
-                            }
-                            for extra in extras[e...] where member[Int(extra)] {
-                                walk.push(bySlot[Int(extra)], extra, -1, cached)
-                            }
-                            walk.finish(right: walk.high, cached)
-                        }
-                    }
-                }
-            }
-        }
-        changedBuffer = walk.changed
-        return walk.changed
-    }
-
-    private func lessByValue(_ d: Int, _ x: Int32, _ y: Int32) -> Bool {
+    func lessByValue(_ d: Int, _ x: Int32, _ y: Int32) -> Bool {
         let a = values[d][Int(x)], b = values[d][Int(y)]
         return a < b || (a == b && numbers[Int(x)] < numbers[Int(y)])
-    }
-}
-
-/// The sliding window of `TPEAboveGroup.changedBandwidths`: the previous member's value, the current member, and
-/// its index among the members; a member's bandwidth is known once the next one (or the upper bound) arrives.
-private struct BandwidthWalk {
-    let low: Double, high: Double, range: Double, minSigma: Double
-    let endpoints: Bool
-    let members: Int
-    var changed: [(Int32, Double)]
-    var index = 0
-    var left: Double
-    var current: (value: Double, slot: Int32, position: Int)?
-
-    init(
-        low: Double, high: Double, range: Double, minSigma: Double, endpoints: Bool, members: Int,
-        changed: [(Int32, Double)]
-    ) {
-        (self.low, self.high, self.range, self.minSigma) = (low, high, range, minSigma)
-        (self.endpoints, self.members, self.changed, self.left) = (endpoints, members, changed, low)
-    }
-
-    /// The next member in value order (`position` in the persistent value order, −1 for a running trial).
-    @inline(__always)
-    mutating func push(
-        _ value: Double, _ slot: Int32, _ position: Int, _ cached: UnsafeMutableBufferPointer<Double>
-    ) {
-        finish(right: value, cached)
-        current = (value, slot, position)
-    }
-
-    /// Settles the current member's bandwidth given the next value to its right.
-    @inline(__always)
-    mutating func finish(right: Double, _ cached: UnsafeMutableBufferPointer<Double>) {
-        guard let (x, slot, position) = current else { return }
-        var s = max(x - left, right - x)
-        if !endpoints && members >= 2 {
-            if index == 0 { s = right - x } else if index == members - 1 { s = x - left }
-        }
-        let sigma = min(max(s, minSigma), range)
-        if position < 0 {
-            changed.append((slot, sigma))
-        } else if cached[position] != sigma {
-            cached[position] = sigma
-            changed.append((slot, sigma))
-        }
-        left = x
-        index += 1
-        current = nil
     }
 }
