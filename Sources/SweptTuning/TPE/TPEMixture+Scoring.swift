@@ -218,14 +218,16 @@ extension TPEMixture {
                     let term = exact(bestIndex, us[i], xs[i], intervals[i], p) + logWeight(bestIndex)
                     states[i].m = max(states[i].m, term)
                 }
-                // Branch-free compaction: every component is written, the count advances for survivors only.
+                // Survivors are few once m is known (a rarely taken branch beats a branch-free compaction), and a
+                // block whose maximum is below the threshold has none.
                 let threshold = states[i].m - Self.cutoff - maxLogWeight
+                guard blockMax > threshold else { continue }
                 let listed = survivors + i * k, listedBounds = bounds + i * k
                 var listCount = states[i].survivorCount
-                for j in 0..<n {
+                for j in 0..<n where row[j] > threshold {
                     listed[listCount] = Int32(blockStart + j)
                     listedBounds[listCount] = row[j]
-                    listCount += row[j] > threshold ? 1 : 0
+                    listCount += 1
                 }
                 states[i].survivorCount = listCount
             }
