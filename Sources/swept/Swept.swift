@@ -7,6 +7,7 @@ struct Swept: AsyncParsableCommand {
         commandName: "swept",
         abstract: "Distributed hyperparameter tuning: coordinator, workers, studies and their results.",
         subcommands: [
+            ImportCommand.self,
         ]
     )
 }
