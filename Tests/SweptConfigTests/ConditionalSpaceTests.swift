@@ -1,0 +1,59 @@
+import SweptConfig
+import SweptTuning
+import Testing
+
+@Suite("Search spaces with conditional parameters")
+struct ConditionalSpaceTests {
+    static let yaml = """
+        name: cond
+        direction: minimize
+        sampler: {type: random, seed: 5}
+        objective: {type: function, name: mixed}
+        space:
+          momentum: {float: [0.5, 0.99], when: {optimizer: [sgd, nesterov]}}
+          optimizer: {categorical: [sgd, nesterov, adam]}
+          beta2: {float: [0.9, 0.9999], when: {optimizer: adam}}
+          layers: {int: [1, 3]}
+          units_3: {int: [8, 64], when: {layers: 3, optimizer: adam}}
+        """
+
+    @Test func parentsComeFirstWhateverTheDeclarationOrder() throws {
+        let config = try StudyConfigParser.parse(yaml: Self.yaml)
+        #expect(config.space.names == ["optimizer", "momentum", "beta2", "layers", "units_3"])
+        #expect(config.space["momentum"]?.conditions == [
+            ParameterCondition(parent: "optimizer", values: [.string("sgd"), .string("nesterov")]),
+        ])
+    }
+
+    @Test func suggestHonoursConditionsOverManyTrials() throws {
+        let config = try StudyConfigParser.parse(yaml: Self.yaml)
+        let study = try StudyFactory.makeStudy(config)
+        var sawUnits3 = false
+        for _ in 0..<60 {
+            let trial = try study.ask()
+            let params = try config.space.suggest(trial)
+            let optimizer = try #require(params["optimizer"]?.stringValue)
+            #expect((params["momentum"] != nil) == (optimizer == "sgd" || optimizer == "nesterov"))
+            #expect((params["beta2"] != nil) == (optimizer == "adam"))
+            let bothHold = optimizer == "adam" && params["layers"] == .int(3)
+            #expect((params["units_3"] != nil) == bothHold)
+            sawUnits3 = sawUnits3 || bothHold
+            #expect(trial.params == params)
+            try study.tell(trial, values: [Double(params.count)])
+        }
+        #expect(sawUnits3)
+    }
+
+    @Test func activeParametersFollowAGivenAssignment() throws {
+        let space = try StudyConfigParser.parse(yaml: Self.yaml).space
+        let active = space.activeParameters(given: ["optimizer": "adam", "layers": 3])
+        #expect(active.map(\.name) == ["optimizer", "beta2", "layers", "units_3"])
+    }
+
+    @Test func conditionValuesCompareIntsAndFloatsNumerically() {
+        let condition = ParameterCondition(parent: "layers", values: [.int(2)])
+        #expect(condition.holds(for: .float(2.0)))
+        #expect(!condition.holds(for: .int(3)))
+        #expect(!condition.holds(for: .string("2")))
+    }
+}
