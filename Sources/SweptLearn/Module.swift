@@ -1,1 +1,0 @@
-// SweptLearn: module sources live beside this file, one concept per file.

@@ -1,0 +1,145 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A gradient-based optimizer and its hyperparameters.
+public enum Optimizer: Sendable, Equatable {
+    /// Stochastic gradient descent with optional (Nesterov) momentum.
+    case sgd(momentum: Float = 0, nesterov: Bool = false)
+    /// Adam; `weightDecay` in the training configuration is added to the gradient (L2 penalty).
+    case adam(beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-8)
+    /// AdamW: Adam with weight decay decoupled from the gradient (`w -= lr · decay · w`).
+    case adamW(beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-8)
+
+    /// Default Adam.
+    public static var adam: Optimizer { .adam() }
+
+    func validate() throws {
+        switch self {
+        case .sgd(let momentum, let nesterov):
+            guard momentum >= 0, momentum < 1 else {
+                throw LearnError.parameter("sgd momentum \(momentum): expected 0 ≤ momentum < 1")
+            }
+            if nesterov, momentum == 0 {
+                throw LearnError.parameter("sgd nesterov with momentum 0: expected momentum > 0 for Nesterov")
+            }
+        case .adam(let b1, let b2, let eps), .adamW(let b1, let b2, let eps):
+            guard b1 >= 0, b1 < 1 else { throw LearnError.parameter("adam beta1 \(b1): expected 0 ≤ beta1 < 1") }
+            guard b2 >= 0, b2 < 1 else { throw LearnError.parameter("adam beta2 \(b2): expected 0 ≤ beta2 < 1") }
+            guard eps > 0 else { throw LearnError.parameter("adam epsilon \(eps): expected > 0") }
+        }
+    }
+}
+
+/// Optimizer state (moments) over a flat parameter vector, updated in fused loops per layer segment.
+struct OptimizerState {
+    let optimizer: Optimizer
+    let weightDecay: Float
+    var first: [Float]
+    var second: [Float]
+    var step = 0
+
+    init(optimizer: Optimizer, weightDecay: Float, parameterCount: Int) {
+        self.optimizer = optimizer
+        self.weightDecay = weightDecay
+        switch optimizer {
+        case .sgd(let momentum, _):
+            first = [Float](repeating: 0, count: momentum > 0 ? parameterCount : 0)
+            second = []
+        case .adam, .adamW:
+            first = [Float](repeating: 0, count: parameterCount)
+            second = [Float](repeating: 0, count: parameterCount)
+        }
+    }
+
+    /// One update of `parameters` from `gradients` at `learningRate`. Weight decay applies to weights, not biases.
+    mutating func update(
+        parameters: UnsafeMutableBufferPointer<Float>, gradients: UnsafeMutableBufferPointer<Float>,
+        layouts: [LayerLayout], learningRate: Float
+    ) {
+        step += 1
+        let optimizer = optimizer
+        let decay = weightDecay
+        let t = Float(step)
+        first.withUnsafeMutableBufferPointer { m in
+            second.withUnsafeMutableBufferPointer { v in
+                guard let p = parameters.baseAddress, let g = gradients.baseAddress else { return }
+                func segment(_ start: Int, _ end: Int, _ segmentDecay: Float) {
+                    let n = end - start
+                    switch optimizer {
+                    case .sgd(let momentum, let nesterov):
+                        OptimizerKernels.sgd(
+                            p + start, g + start, m.baseAddress.map { $0 + start }, n, learningRate, momentum,
+                            nesterov, segmentDecay)
+                    case .adam(let b1, let b2, let eps):
+                        guard let mb = m.baseAddress, let vb = v.baseAddress else { return }
+                        OptimizerKernels.adam(
+                            p + start, g + start, mb + start, vb + start, n, learningRate, b1, b2, eps, t,
+                            l2: segmentDecay, decoupled: 0)
+                    case .adamW(let b1, let b2, let eps):
+                        guard let mb = m.baseAddress, let vb = v.baseAddress else { return }
+                        OptimizerKernels.adam(
+                            p + start, g + start, mb + start, vb + start, n, learningRate, b1, b2, eps, t,
+                            l2: 0, decoupled: segmentDecay)
+                    }
+                }
+                for layout in layouts {
+                    segment(layout.weightOffset, layout.biasOffset, decay)
+                    segment(layout.biasOffset, layout.end, 0)
+                }
+            }
+        }
+    }
+}
+
+/// The fused update loops.
+enum OptimizerKernels {
+    static func sgd(
+        _ p: UnsafeMutablePointer<Float>, _ g: UnsafeMutablePointer<Float>, _ velocity: UnsafeMutablePointer<Float>?,
+        _ n: Int, _ lr: Float, _ momentum: Float, _ nesterov: Bool, _ l2: Float
+    ) {
+        guard let vel = velocity, momentum > 0 else {
+            for i in 0..<n { p[i] -= lr * (g[i] + l2 * p[i]) }
+            return
+        }
+        if nesterov {
+            for i in 0..<n {
+                let grad = g[i] + l2 * p[i]
+                let v = momentum * vel[i] - lr * grad
+                vel[i] = v
+                p[i] += momentum * v - lr * grad
+            }
+        } else {
+            for i in 0..<n {
+                let v = momentum * vel[i] - lr * (g[i] + l2 * p[i])
+                vel[i] = v
+                p[i] += v
+            }
+        }
+    }
+
+    static func adam(
+        _ p: UnsafeMutablePointer<Float>, _ g: UnsafeMutablePointer<Float>, _ m: UnsafeMutablePointer<Float>,
+        _ v: UnsafeMutablePointer<Float>, _ n: Int, _ lr: Float, _ b1: Float, _ b2: Float, _ eps: Float, _ t: Float,
+        l2: Float, decoupled: Float
+    ) {
+        // Bias corrections folded into the step size and epsilon (as PyTorch and scikit-learn do).
+        let c1 = 1 - powf(b1, t)
+        let c2 = 1 - powf(b2, t)
+        let stepSize = lr * c2.squareRoot() / c1
+        let epsHat = eps * c2.squareRoot()
+        let shrink = 1 - lr * decoupled
+        let ob1 = 1 - b1
+        let ob2 = 1 - b2
+        for i in 0..<n {
+            let grad = g[i] + l2 * p[i]
+            let mi = b1 * m[i] + ob1 * grad
+            let vi = b2 * v[i] + ob2 * grad * grad
+            m[i] = mi
+            v[i] = vi
+            p[i] = p[i] * shrink - stepSize * mi / (vi.squareRoot() + epsHat)
+        }
+    }
+}

@@ -1,0 +1,118 @@
+import ArgumentParser
+import SweptLearn
+
+/// `swept-bench train`: sgemm rate, MLP epoch times against their sgemm bound, kernel vectorization, and (with
+/// `--accuracy`) test accuracy after 10 epochs on Fashion-MNIST.
+struct TrainBenchmark: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Measure training speed (and accuracy) on Fashion-MNIST against the sgemm bound.",
+        discussion: """
+            Prints one key=value line per figure. Speed mode (default): sgemm 1024³ GFLOP/s, the fused bias+relu
+            kernel against a scalar-forced twin, and s/epoch of MLP 784-100-10 and 784-256-128-10 (relu, Adam,
+            batch 128) with bound_fraction = (epoch FLOPs / sgemm rate) / epoch time.
+            Accuracy mode (--accuracy): trains softmax regression and both MLPs for 10 epochs and prints test accuracy.
+            Examples:
+              swept-bench train --threads 2
+              swept-bench train --accuracy
+            """
+    )
+
+    @Option(help: "OpenBLAS threads for sgemm and training.")
+    var threads = 2
+
+    @Option(help: "Timed epochs per model in speed mode (the median is reported).")
+    var epochs = 3
+
+    @Option(help: "Directory with Fashion-MNIST's IDX files.")
+    var data = FashionMNIST.defaultDirectory
+
+    @Flag(help: "Train 10 epochs per model and print test accuracy instead of speed figures.")
+    var accuracy = false
+
+    @Option(help: "Epochs in accuracy mode.")
+    var accuracyEpochs = 10
+
+    @Option(help: "Seed for initialization, shuffling and dropout.")
+    var seed: UInt64 = 42
+
+    func run() throws {
+        try BLAS.setThreadCount(threads)
+        print("blas core=\(BLAS.coreName) threads=\(BLAS.threadCount)")
+        let train = try FashionMNIST.load(directory: data, split: .train)
+        if accuracy {
+            let test = try FashionMNIST.load(directory: data, split: .test)
+            try measureAccuracy(train: train, test: test)
+        } else {
+            try measureSpeed(train: train)
+        }
+    }
+
+    private func configuration(epochs: Int) -> TrainingConfiguration {
+        var config = TrainingConfiguration()
+        config.epochs = epochs
+        config.batchSize = 128
+        config.learningRate = 0.001
+        config.optimizer = .adam()
+        config.threads = threads
+        config.seed = seed
+        return config
+    }
+
+    private func measureSpeed(train: Dataset) throws {
+        let gflops = try KernelBenchmark.sgemmGFLOPS(n: 1024, repetitions: 10)
+        print("sgemm n=1024 threads=\(threads) gflops=\(fixed(gflops, 1))")
+        let vector = KernelBenchmark.vectorization()
+        print(
+            "kernel name=bias-relu elements=\(vector.elements) vector_gelem_s=\(fixed(vector.vectorRate, 2)) "
+                + "scalar_gelem_s=\(fixed(vector.scalarRate, 2)) speedup=\(fixed(vector.speedup, 1))")
+        for (name, hidden) in [("mlp-100", [100]), ("mlp-256-128", [256, 128])] {
+            var network = try NeuralNetwork.mlp(inputCount: 784, hidden: hidden, classes: 10, seed: seed)
+            // One untimed warm-up epoch, then `epochs` timed ones.
+            let result = try Trainer(configuration: configuration(epochs: epochs + 1)).fit(&network, training: train)
+            let times = result.history.dropFirst().map(\.seconds).sorted()
+            let median = times[times.count / 2]
+            let flops = network.trainingFLOPsPerRow * Double(train.rowCount)
+            let achieved = flops / median / 1e9
+            let boundSeconds = flops / (gflops * 1e9)
+            print(
+                "train model=\(name) threads=\(threads) s_per_epoch=\(fixed(median, 3)) gflops=\(fixed(achieved, 1)) "
+                    + "bound_s=\(fixed(boundSeconds, 3)) bound_fraction=\(fixed(boundSeconds / median, 2))")
+        }
+    }
+
+    private func measureAccuracy(train: Dataset, test: Dataset) throws {
+        let models: [(String, () throws -> NeuralNetwork)] = [
+            ("softmax", { try NeuralNetwork.softmaxRegression(inputCount: 784, classes: 10) }),
+            ("mlp-100", { try NeuralNetwork.mlp(inputCount: 784, hidden: [100], classes: 10, seed: seed) }),
+            ("mlp-256-128", { try NeuralNetwork.mlp(inputCount: 784, hidden: [256, 128], classes: 10, seed: seed) }),
+        ]
+        for (name, make) in models {
+            var network = try make()
+            let result = try Trainer(configuration: configuration(epochs: accuracyEpochs))
+                .fit(&network, training: train)
+            let metrics = try network.evaluate(test)
+            let seconds = result.history.map(\.seconds).reduce(0, +) / Double(max(result.history.count, 1))
+            print(
+                "accuracy model=\(name) threads=\(threads) epochs=\(result.history.count) "
+                    + "test_accuracy=\(fixed(metrics["accuracy"] ?? .nan, 4)) "
+                    + "test_loss=\(fixed(metrics["loss"] ?? .nan, 4)) s_per_epoch=\(fixed(seconds, 3))")
+        }
+    }
+}
+
+/// Fixed-point text for a figure, without Foundation.
+private func fixed(_ value: Double, _ digits: Int) -> String {
+    guard value.isFinite else { return "\(value)" }
+    var scale = 1.0
+    for _ in 0..<digits { scale *= 10 }
+    let rounded = (value * scale).rounded() / scale
+    var text = "\(rounded)"
+    if let dot = text.firstIndex(of: ".") {
+        let decimals = text.distance(from: dot, to: text.endIndex) - 1
+        if decimals < digits { text += String(repeating: "0", count: digits - decimals) }
+    } else if digits > 0 {
+        text += "." + String(repeating: "0", count: digits)
+    }
+    return text
+}

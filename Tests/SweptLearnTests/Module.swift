@@ -1,1 +1,0 @@
-// SweptLearnTests: Swift Testing suites live beside this file.
