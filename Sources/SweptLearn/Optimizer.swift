@@ -139,7 +139,10 @@ enum OptimizerKernels {
             let vi = b2 * v[i] + ob2 * grad * grad
             m[i] = mi
             v[i] = vi
-            p[i] = p[i] * shrink - stepSize * mi / (vi.squareRoot() + epsHat)
+            // The clamp (a no-op: vi ≥ 0) proves the root's argument non-negative, so LLVM emits a vector square
+            // root instead of the errno-setting libm call that would block vectorization.
+            let root = (vi > 0 ? vi : 0).squareRoot()
+            p[i] = p[i] * shrink - stepSize * mi / (root + epsHat)
         }
     }
 }
