@@ -135,17 +135,22 @@ public enum StudyConfigParser {
             guard directions.count == 1 else {
                 throw top.owner.error("missing 'metrics': name one metric per direction (\(directions.count))")
             }
-            if case .trainer = objective { metrics = ["val_accuracy"] } else { metrics = ["value"] }
+            if case .trainer(let trainer) = objective {
+                metrics = [TrainerMetric.names(for: trainer.model)[0]]
+            } else {
+                metrics = ["value"]
+            }
         }
         guard metrics.count == directions.count else {
             throw at.error("expected \(directions.count) metric(s), one per direction, got \(metrics.count)")
         }
-        if case .trainer = objective {
+        if case .trainer(let trainer) = objective {
+            let known = TrainerMetric.names(for: trainer.model)
             for (metric, direction) in zip(metrics, directions) {
-                guard let expected = TrainerMetric.direction(of: metric) else {
-                    let hint = EditDistance.hint(for: metric, among: TrainerMetric.names)
-                    throw at.error("unknown trainer metric '\(metric)'\(hint); expected one of: "
-                        + TrainerMetric.names.joined(separator: ", "))
+                guard known.contains(metric), let expected = TrainerMetric.direction(of: metric) else {
+                    let hint = EditDistance.hint(for: metric, among: known)
+                    throw at.error("unknown metric '\(metric)' for the \(trainer.model.rawValue) trainer\(hint); "
+                        + "expected one of: " + known.joined(separator: ", "))
                 }
                 guard expected == direction else {
                     throw at.error("metric '\(metric)' is better when larger/smaller: expected direction "
@@ -157,10 +162,16 @@ public enum StudyConfigParser {
     }
 }
 
-/// The metrics built-in trainers report, measured on the validation split.
+/// The metrics built-in trainers report, measured on the validation split: `val_accuracy` (classifiers) and
+/// `val_loss` (cross-entropy for classifiers, mean squared error on one-hot targets for ridge).
 public enum TrainerMetric {
     /// Metric names, in documentation order.
     public static let names = ["val_accuracy", "val_loss"]
+
+    /// The metrics `model` reports; the first is the default. Ridge reports its validation loss only.
+    public static func names(for model: TrainerConfig.Model) -> [String] {
+        model == .ridge ? ["val_loss"] : names
+    }
 
     /// The direction in which `metric` improves, or `nil` for an unknown metric.
     public static func direction(of metric: String) -> StudyDirection? {

@@ -1,0 +1,137 @@
+import Foundation
+import SweptConfig
+import SweptLearn
+import SweptTuning
+import SweptWorker
+import Testing
+
+@Suite("Built-in trainers report per epoch, obey prunes and fail on divergence")
+struct TrainerObjectiveTests {
+    let directory: URL
+    let cache = PreparedDataCache()
+
+    init() throws {
+        directory = try makeTemporaryDirectory()
+        try SyntheticIDX.write(to: directory, rows: 600, classes: 3)
+    }
+
+    func objective(_ model: TrainerConfig.Model, epochs: Int = 2, metric: String = "val_accuracy",
+                   fixed: [String: ParamValue] = [:]) -> TrainerObjective {
+        var trainer = TrainerConfig(model: model, epochs: epochs)
+        trainer.fixed = fixed
+        var data = DataConfig(source: .idx(directory: directory.path))
+        data.splitSeed = 3
+        return TrainerObjective(config: trainer, data: data, metrics: [metric], cache: cache)
+    }
+
+    func context(_ params: [String: ParamValue], trial: Int = 0) -> ObjectiveContext {
+        ObjectiveContext(studyName: "t", trialNumber: trial, params: params)
+    }
+
+    @Test(arguments: [TrainerConfig.Model.softmax, .mlp, .logistic])
+    func classifiersReportValidationAccuracyEachEpoch(_ model: TrainerConfig.Model) async throws {
+        let reporter = RecordingReporter()
+        let outcome = try await objective(model).run(
+            context(["learning_rate": 0.01, "batch_size": 32]), reporter: reporter)
+        guard case .complete(let values) = outcome else {
+            Issue.record("expected complete, got \(outcome)")
+            return
+        }
+        #expect(reporter.steps == [0, 1])
+        #expect(values.count == 1)
+        #expect(values[0] == reporter.reports.last?.value)
+        #expect(values[0] > 0.8, "validation accuracy \(values[0])")
+    }
+
+    @Test func ridgeReportsItsValidationLoss() async throws {
+        let reporter = RecordingReporter()
+        let outcome = try await objective(.ridge, epochs: 3, metric: "val_loss").run(
+            context(["alpha": 0.001, "learning_rate": 0.01]), reporter: reporter)
+        guard case .complete(let values) = outcome else {
+            Issue.record("expected complete, got \(outcome)")
+            return
+        }
+        #expect(reporter.steps == [0, 1, 2])
+        #expect(values[0] < reporter.reports[0].value + 1e-9)
+    }
+
+    @Test func mlpLayersAndPerLayerUnitsShapeTheNetwork() async throws {
+        let reporter = RecordingReporter()
+        let outcome = try await objective(.mlp, epochs: 1).run(
+            context(["layers": 2, "hidden_units": 16, "units_2": 8, "activation": "tanh", "optimizer": "nesterov",
+                     "momentum": 0.8, "lr_schedule": "cosine", "dropout": 0.1]),
+            reporter: reporter)
+        guard case .complete = outcome else {
+            Issue.record("expected complete, got \(outcome)")
+            return
+        }
+        #expect(reporter.steps == [0])
+    }
+
+    @Test func aPruneStopsTrainingAtOnce() async throws {
+        let reporter = RecordingReporter { step in step == 0 ? .prune : .proceed }
+        let outcome = try await objective(.softmax, epochs: 5).run(context([:]), reporter: reporter)
+        #expect(outcome == .pruned)
+        #expect(reporter.steps == [0])
+    }
+
+    @Test func aStopEndsTheTrialWithoutAResult() async throws {
+        let reporter = RecordingReporter { _ in .stop }
+        let outcome = try await objective(.softmax, epochs: 5).run(context([:]), reporter: reporter)
+        #expect(outcome == .stopped)
+        #expect(reporter.steps == [0])
+    }
+
+    @Test func aDivergingLossFailsWithTheReason() async throws {
+        let outcome = try await objective(.mlp, epochs: 2, fixed: ["optimizer": "sgd"]).run(
+            context(["learning_rate": 1e30, "hidden_units": 8]), reporter: RecordingReporter())
+        guard case .failed(let reason) = outcome else {
+            Issue.record("expected a failure, got \(outcome)")
+            return
+        }
+        #expect(reason.contains("diverged"))
+        #expect(reason.contains("NaN or infinite"))
+    }
+
+    @Test func missingDataFailsTheTrialWithTheReason() async throws {
+        let trainer = TrainerConfig(model: .softmax, epochs: 1)
+        let objective = TrainerObjective(
+            config: trainer, data: DataConfig(source: .idx(directory: "/nonexistent/data")), metrics: ["val_accuracy"],
+            cache: cache)
+        let outcome = try await objective.run(context([:]), reporter: RecordingReporter())
+        guard case .failed(let reason) = outcome else {
+            Issue.record("expected a failure, got \(outcome)")
+            return
+        }
+        #expect(reason.contains("/nonexistent/data"))
+    }
+
+    @Test func severalTrialsShareOneLoad() async throws {
+        let objective = objective(.softmax, epochs: 1)
+        for trial in 0..<3 {
+            _ = try await objective.run(context([:], trial: trial), reporter: RecordingReporter())
+        }
+        #expect(cache.loadCount == 1)
+    }
+
+    @Test func fashionMNISTSubsetTrainsPastChance() async throws {
+        let directory = "/usr/share/datasets/fashion-mnist"
+        guard FileManager.default.fileExists(atPath: directory + "/train-labels-idx1-ubyte.gz") else {
+            if ProcessInfo.processInfo.environment["CI"] != nil {
+                Issue.record("Fashion-MNIST is missing at \(directory) (apt-get install dataset-fashion-mnist)")
+            }
+            return
+        }
+        var data = DataConfig(source: .idx(directory: directory))
+        data.rows = 3000
+        data.validationFraction = 0.2
+        let objective = TrainerObjective(
+            config: TrainerConfig(model: .softmax, epochs: 1), data: data, metrics: ["val_accuracy"], cache: cache)
+        let outcome = try await objective.run(context(["learning_rate": 0.003]), reporter: RecordingReporter())
+        guard case .complete(let values) = outcome else {
+            Issue.record("expected complete, got \(outcome)")
+            return
+        }
+        #expect(values[0] > 0.6, "validation accuracy \(values[0])")
+    }
+}
