@@ -7,6 +7,12 @@ struct Swept: AsyncParsableCommand {
         commandName: "swept",
         abstract: "Distributed hyperparameter tuning: coordinator, workers, studies and their results.",
         subcommands: [
+            // Query verbs (read a store file): studies, status, trials, best, trial show.
+            StudiesCommand.self,
+            StatusCommand.self,
+            TrialsCommand.self,
+            BestCommand.self,
+            TrialCommand.self,
         ]
     )
 }

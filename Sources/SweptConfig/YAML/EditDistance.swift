@@ -1,7 +1,7 @@
 /// Levenshtein distance and "did you mean" suggestions for unknown keys and names.
-enum EditDistance {
+public enum EditDistance {
     /// The number of single-character insertions, deletions and substitutions turning `a` into `b`.
-    static func between(_ a: String, _ b: String) -> Int {
+    public static func between(_ a: String, _ b: String) -> Int {
         let x = Array(a.lowercased())
         let y = Array(b.lowercased())
         if x.isEmpty { return y.count }
@@ -20,7 +20,7 @@ enum EditDistance {
     }
 
     /// The closest of `candidates` to `word` when it is close enough to be a likely typo, else `nil`.
-    static func suggestion(for word: String, among candidates: [String]) -> String? {
+    public static func suggestion(for word: String, among candidates: [String]) -> String? {
         let limit = max(1, min(3, word.count / 3))
         var best: (name: String, distance: Int)?
         for candidate in candidates {
@@ -31,7 +31,7 @@ enum EditDistance {
     }
 
     /// ` (did you mean 'x'?)` or an empty string.
-    static func hint(for word: String, among candidates: [String]) -> String {
+    public static func hint(for word: String, among candidates: [String]) -> String {
         suggestion(for: word, among: candidates).map { " (did you mean '\($0)'?)" } ?? ""
     }
 }
