@@ -13,6 +13,7 @@ struct Swept: AsyncParsableCommand {
             TrialsCommand.self,
             BestCommand.self,
             TrialCommand.self,
+            CheckCommand.self,
         ]
     )
 }
