@@ -8,6 +8,8 @@ struct SweptBench: AsyncParsableCommand {
         abstract: "Measure swept: tuning, training, store and cluster figures.",
         subcommands: [
             TrainBenchmark.self,
+            TPEBench.self,
+            QualityBench.self,
         ]
     )
 }
