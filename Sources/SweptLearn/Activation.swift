@@ -69,7 +69,11 @@ enum ActivationKernels {
     ) {
         switch activation {
         case .relu:
-            for i in 0..<count { g[i] = a[i] > 0 ? g[i] : 0 }
+            for i in 0..<count {
+                // Load unconditionally: a load inside the select's arm would make LLVM keep a branch per element.
+                let gi = g[i]
+                g[i] = a[i] > 0 ? gi : 0
+            }
         case .identity:
             break
         case .tanh:

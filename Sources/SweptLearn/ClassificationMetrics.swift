@@ -119,10 +119,13 @@ public struct ClassificationMetrics: Sendable, Equatable {
 
     /// One-vs-rest ROC AUC per class and their unweighted mean, from class probabilities. Classes absent from
     /// `actual` (or present in every row) are left out of the mean and reported as `nil`.
-    public static func rocAUCOneVsRest(probabilities: Matrix, actual: [Int32]) throws -> (perClass: [Double?], macro: Double) {
+    public static func rocAUCOneVsRest(
+        probabilities: Matrix, actual: [Int32]
+    ) throws -> (perClass: [Double?], macro: Double) {
         guard probabilities.rows == actual.count else {
             throw LearnError.shape(
-                "ROC AUC: probabilities \(probabilities.shapeDescription) for \(actual.count) labels; expected one row each")
+                "ROC AUC: probabilities \(probabilities.shapeDescription) for \(actual.count) labels; "
+                    + "expected one row each")
         }
         var perClass: [Double?] = []
         for c in 0..<probabilities.columns {

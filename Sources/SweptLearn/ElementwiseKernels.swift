@@ -77,7 +77,8 @@ extension Matrix {
     /// Adds `bias` to every row; throws when `bias.count` differs from `columns`.
     public func addingRowVector(_ bias: [Float]) throws -> Matrix {
         guard bias.count == columns else {
-            throw LearnError.shape("row vector of \(bias.count) elements added to \(shapeDescription): expected \(columns)")
+            throw LearnError.shape(
+                "row vector of \(bias.count) elements added to \(shapeDescription): expected \(columns)")
         }
         var out = self
         let rows = rows, columns = columns

@@ -79,7 +79,8 @@ public enum KernelBenchmark {
         }
         let elements = Double(count * repetitions)
         return VectorizationResult(
-            elements: count, vectorRate: elements / vectorBest / 1e9, scalarRate: elements / scalarBest / 1e9 + Double(stops))
+            elements: count, vectorRate: elements / vectorBest / 1e9,
+            scalarRate: stops == 0 ? elements / scalarBest / 1e9 : .nan)
     }
 }
 

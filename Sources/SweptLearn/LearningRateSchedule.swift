@@ -19,7 +19,9 @@ public indirect enum LearningRateSchedule: Sendable, Equatable {
         switch self {
         case .constant: break
         case .step(let epochs, let factor):
-            guard epochs >= 1 else { throw LearnError.parameter("step schedule every \(epochs) epochs: expected ≥ 1") }
+            guard epochs >= 1 else {
+                throw LearnError.parameter("step schedule every \(epochs) epochs: expected ≥ 1")
+            }
             guard factor > 0 else { throw LearnError.parameter("step schedule factor \(factor): expected > 0") }
         case .cosine(let minimum):
             guard minimum >= 0 else { throw LearnError.parameter("cosine minimum rate \(minimum): expected ≥ 0") }

@@ -48,7 +48,8 @@ extension NeuralNetwork {
         guard let json = metadata["swept.architecture"],
             let architecture = try? JSONDecoder().decode(NetworkArchitecture.self, from: Data(json.utf8))
         else {
-            throw LearnError.file("\(path): no valid swept.architecture in __metadata__; expected a file from save(to:)")
+            throw LearnError.file(
+                "\(path): no valid swept.architecture in __metadata__; expected a file from save(to:)")
         }
         let head: OutputHead
         switch architecture.head {

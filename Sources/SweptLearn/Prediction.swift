@@ -4,7 +4,8 @@ extension NeuralNetwork {
     public func predict(_ features: Matrix) throws -> Matrix {
         guard features.columns == inputCount else {
             throw LearnError.shape(
-                "features \(features.shapeDescription) have \(features.columns) columns: the model expects \(inputCount)")
+                "features \(features.shapeDescription) have \(features.columns) columns: "
+                    + "the model expects \(inputCount)")
         }
         let workspace = Workspace(network: self, capacity: min(max(features.rows, 1), 1024), training: false)
         let width = head.outputCount
@@ -62,7 +63,8 @@ extension NeuralNetwork {
                         lossSum += LossKernels.lossAndGradient(
                             head: head, logits: logits, labels: workspace.labels,
                             targets: t + start * head.outputCount, rows: rows, gradient: g)
-                        predictions.append(contentsOf: UnsafeBufferPointer(start: logits, count: rows * head.outputCount))
+                        let count = rows * head.outputCount
+                        predictions.append(contentsOf: UnsafeBufferPointer(start: logits, count: count))
                     }
                 }
             }

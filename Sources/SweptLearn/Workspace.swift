@@ -98,7 +98,9 @@ final class Workspace {
 
     /// Forward pass over `rows` rows already in `input`. With `dropoutGenerator` set, hidden dropout is applied.
     /// Leaves the logits (or linear outputs) in `outputs.last`.
-    func forward(parameters: UnsafePointer<Float>, rows: Int, dropoutGenerator: UnsafeMutablePointer<SeededGenerator>?) {
+    func forward(
+        parameters: UnsafePointer<Float>, rows: Int, dropoutGenerator: UnsafeMutablePointer<SeededGenerator>?
+    ) {
         var current = UnsafePointer(input)
         for (index, layout) in layouts.enumerated() {
             let z = preActivations[index]

@@ -1,5 +1,10 @@
 import ArgumentParser
 import SweptLearn
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// `swept-bench train`: sgemm rate, MLP epoch times against their sgemm bound, kernel vectorization, and (with
 /// `--accuracy`) test accuracy after 10 epochs on Fashion-MNIST.
@@ -38,7 +43,7 @@ struct TrainBenchmark: ParsableCommand {
 
     func run() throws {
         try BLAS.setThreadCount(threads)
-        print("blas core=\(BLAS.coreName) threads=\(BLAS.threadCount)")
+        emit("blas core=\(BLAS.coreName) threads=\(BLAS.threadCount)")
         let train = try FashionMNIST.load(directory: data, split: .train)
         if accuracy {
             let test = try FashionMNIST.load(directory: data, split: .test)
@@ -61,9 +66,9 @@ struct TrainBenchmark: ParsableCommand {
 
     private func measureSpeed(train: Dataset) throws {
         let gflops = try KernelBenchmark.sgemmGFLOPS(n: 1024, repetitions: 10)
-        print("sgemm n=1024 threads=\(threads) gflops=\(fixed(gflops, 1))")
+        emit("sgemm n=1024 threads=\(threads) gflops=\(fixed(gflops, 1))")
         let vector = KernelBenchmark.vectorization()
-        print(
+        emit(
             "kernel name=bias-relu elements=\(vector.elements) vector_gelem_s=\(fixed(vector.vectorRate, 2)) "
                 + "scalar_gelem_s=\(fixed(vector.scalarRate, 2)) speedup=\(fixed(vector.speedup, 1))")
         for (name, hidden) in [("mlp-100", [100]), ("mlp-256-128", [256, 128])] {
@@ -75,7 +80,7 @@ struct TrainBenchmark: ParsableCommand {
             let flops = network.trainingFLOPsPerRow * Double(train.rowCount)
             let achieved = flops / median / 1e9
             let boundSeconds = flops / (gflops * 1e9)
-            print(
+            emit(
                 "train model=\(name) threads=\(threads) s_per_epoch=\(fixed(median, 3)) gflops=\(fixed(achieved, 1)) "
                     + "bound_s=\(fixed(boundSeconds, 3)) bound_fraction=\(fixed(boundSeconds / median, 2))")
         }
@@ -93,12 +98,18 @@ struct TrainBenchmark: ParsableCommand {
                 .fit(&network, training: train)
             let metrics = try network.evaluate(test)
             let seconds = result.history.map(\.seconds).reduce(0, +) / Double(max(result.history.count, 1))
-            print(
+            emit(
                 "accuracy model=\(name) threads=\(threads) epochs=\(result.history.count) "
                     + "test_accuracy=\(fixed(metrics["accuracy"] ?? .nan, 4)) "
                     + "test_loss=\(fixed(metrics["loss"] ?? .nan, 4)) s_per_epoch=\(fixed(seconds, 3))")
         }
     }
+}
+
+/// Prints one figure line and flushes, so piped output arrives as it is measured.
+private func emit(_ line: String) {
+    print(line)
+    fflush(nil)
 }
 
 /// Fixed-point text for a figure, without Foundation.

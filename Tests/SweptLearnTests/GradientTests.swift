@@ -32,7 +32,8 @@ import Testing
             minus.parameters[i] -= h
             let numeric = Float((lossAndGradient(plus, data).0 - lossAndGradient(minus, data).0) / Double(2 * h))
             let tolerance = 3e-3 + 3e-2 * abs(numeric)
-            #expect(abs(numeric - analytic[i]) <= tolerance, "parameter \(i): numeric \(numeric), analytic \(analytic[i])")
+            #expect(
+                abs(numeric - analytic[i]) <= tolerance, "parameter \(i): numeric \(numeric), analytic \(analytic[i])")
         }
     }
 

@@ -65,7 +65,8 @@ import Testing
 
     @Test func mismatchedImageAndLabelCountsAreReported() throws {
         let dir = try Self.temporaryDirectory()
-        try Self.write(Self.idx(dimensions: [2, 1, 1], payload: [1, 2]), to: "\(dir)/t10k-images-idx3-ubyte", gzip: false)
+        let images = Self.idx(dimensions: [2, 1, 1], payload: [1, 2])
+        try Self.write(images, to: "\(dir)/t10k-images-idx3-ubyte", gzip: false)
         try Self.write(Self.idx(dimensions: [3], payload: [1, 2, 3]), to: "\(dir)/t10k-labels-idx1-ubyte", gzip: false)
         let error = try #require(throws: LearnError.self) { try FashionMNIST.load(directory: dir, split: .test) }
         #expect(error.message.contains("2 images") && error.message.contains("3 labels"))

@@ -65,13 +65,13 @@ import Testing
     }
 
     @Test func blasThreadControlIsExposed() throws {
-        blasThreadLock.lock()
-        defer { blasThreadLock.unlock() }
-        let previous = BLAS.threadCount
-        try BLAS.setThreadCount(1)
-        #expect(BLAS.threadCount == 1)
-        #expect(!BLAS.coreName.isEmpty)
-        #expect(throws: LearnError.self) { try BLAS.setThreadCount(0) }
-        try BLAS.setThreadCount(previous)
+        try withExclusiveBLASThreads {
+            let previous = BLAS.threadCount
+            try BLAS.setThreadCount(1)
+            #expect(BLAS.threadCount == 1)
+            #expect(!BLAS.coreName.isEmpty)
+            #expect(throws: LearnError.self) { try BLAS.setThreadCount(0) }
+            try BLAS.setThreadCount(previous)
+        }
     }
 }

@@ -2,7 +2,14 @@ import Foundation
 @testable import SweptLearn
 
 /// OpenBLAS's thread count is process-wide: tests that set a count other than 1 or read it back hold this lock.
-let blasThreadLock = NSLock()
+private let blasThreadLock = NSLock()
+
+/// Runs `body` while no other test changes OpenBLAS's process-wide thread count.
+func withExclusiveBLASThreads<R>(_ body: () throws -> R) rethrows -> R {
+    blasThreadLock.lock()
+    defer { blasThreadLock.unlock() }
+    return try body()
+}
 
 /// Small seeded datasets and helpers shared by the suites.
 enum TestData {

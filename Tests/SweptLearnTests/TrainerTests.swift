@@ -69,33 +69,35 @@ import Testing
 
     @Test(arguments: [1, 2])
     func sameSeedAndThreadsGiveBitIdenticalRuns(threads: Int) throws {
-        blasThreadLock.lock()
-        defer { blasThreadLock.unlock() }
-        let train = try TestData.blobs(rows: 300, features: 20, classes: 3, seed: 16)
-        let validation = try TestData.blobs(rows: 100, features: 20, classes: 3, seed: 17)
-        func run() throws -> (NeuralNetwork, TrainingResult) {
-            var network = try NeuralNetwork(
-                inputCount: 20, hiddenLayers: [DenseLayer(units: 32, activation: .gelu, dropout: 0.2)],
-                head: .softmax(classes: 3), seed: 5)
-            var c = Self.config(epochs: 3, seed: 77)
-            c.threads = threads
-            let result = try Trainer(configuration: c).fit(&network, training: train, validation: validation)
-            return (network, result)
-        }
-        let (a, resultA) = try run()
-        let (b, resultB) = try run()
-        #expect(a.parameters.map(\.bitPattern) == b.parameters.map(\.bitPattern))
-        #expect(resultA.history.map(\.trainLoss) == resultB.history.map(\.trainLoss))
-        #expect(resultA.history.map(\.validation) == resultB.history.map(\.validation))
-        #expect(resultA.threads == threads)
+        try withExclusiveBLASThreads {
+            // Big enough that OpenBLAS splits the products across threads.
+            let train = try TestData.blobs(rows: 512, features: 96, classes: 3, seed: 16)
+            let validation = try TestData.blobs(rows: 100, features: 96, classes: 3, seed: 17)
+            func run() throws -> (NeuralNetwork, TrainingResult) {
+                var network = try NeuralNetwork(
+                    inputCount: 96, hiddenLayers: [DenseLayer(units: 64, activation: .gelu, dropout: 0.2)],
+                    head: .softmax(classes: 3), seed: 5)
+                var c = Self.config(epochs: 3, seed: 77)
+                c.batchSize = 256
+                c.threads = threads
+                let result = try Trainer(configuration: c).fit(&network, training: train, validation: validation)
+                return (network, result)
+            }
+            let (a, resultA) = try run()
+            let (b, resultB) = try run()
+            #expect(a.parameters.map(\.bitPattern) == b.parameters.map(\.bitPattern))
+            #expect(resultA.history.map(\.trainLoss) == resultB.history.map(\.trainLoss))
+            #expect(resultA.history.map(\.validation) == resultB.history.map(\.validation))
+            #expect(resultA.threads == threads)
 
-        var other = try NeuralNetwork(
-            inputCount: 20, hiddenLayers: [DenseLayer(units: 32, activation: .gelu, dropout: 0.2)],
-            head: .softmax(classes: 3), seed: 5)
-        var c = Self.config(epochs: 3, seed: 78)
-        c.threads = threads
-        _ = try Trainer(configuration: c).fit(&other, training: train)
-        #expect(other.parameters != a.parameters)
+            var other = try NeuralNetwork(
+                inputCount: 96, hiddenLayers: [DenseLayer(units: 64, activation: .gelu, dropout: 0.2)],
+                head: .softmax(classes: 3), seed: 5)
+            var c = Self.config(epochs: 3, seed: 78)
+            c.threads = threads
+            _ = try Trainer(configuration: c).fit(&other, training: train)
+            #expect(other.parameters != a.parameters)
+        }
     }
 
     @Test func callbackSeesEveryEpochAndCanStop() throws {
@@ -147,6 +149,38 @@ import Testing
         #expect(model.parameters.allSatisfy { $0.isFinite })
     }
 
+    @Test func trainerFollowsTheSchedulePerStep() throws {
+        let train = try TestData.blobs(rows: 64, features: 3, classes: 2, seed: 22)
+        var network = try NeuralNetwork.softmaxRegression(inputCount: 3, classes: 2)
+        var c = Self.config(epochs: 4, learningRate: 0.1)
+        c.batchSize = 32  // 2 steps per epoch
+        c.schedule = .step(epochs: 2, factor: 0.5)
+        let result = try Trainer(configuration: c).fit(&network, training: train)
+        #expect(result.history.map(\.learningRate) == [0.1, 0.1, 0.05, 0.05])
+        c.schedule = .warmup(epochs: 2, then: .constant)
+        var warm = try NeuralNetwork.softmaxRegression(inputCount: 3, classes: 2)
+        let warmResult = try Trainer(configuration: c).fit(&warm, training: train)
+        #expect(warmResult.history.map(\.learningRate) == [0.05, 0.1, 0.1, 0.1])
+    }
+
+    @Test func dropoutOnlyActsWhileTraining() throws {
+        let data = try TestData.blobs(rows: 50, features: 4, classes: 2, seed: 23)
+        let network = try NeuralNetwork(
+            inputCount: 4, hiddenLayers: [DenseLayer(units: 16, activation: .relu, dropout: 0.5)],
+            head: .softmax(classes: 2), seed: 1)
+        // Prediction is deterministic (no dropout) and equals the network without dropout.
+        var plain = try NeuralNetwork(
+            inputCount: 4, hiddenLayers: [DenseLayer(units: 16, activation: .relu)], head: .softmax(classes: 2), seed: 1)
+        plain.parameters = network.parameters
+        #expect(try network.predict(data.features) == plain.predict(data.features))
+        // Training with dropout takes a different path from training without it.
+        var a = network
+        var b = plain
+        _ = try Trainer(configuration: Self.config(epochs: 1)).fit(&a, training: data)
+        _ = try Trainer(configuration: Self.config(epochs: 1)).fit(&b, training: data)
+        #expect(a.parameters != b.parameters)
+    }
+
     @Test func learningRateSchedules() {
         let base: Float = 1
         #expect(LearningRateSchedule.constant.rate(base: base, step: 99, stepsPerEpoch: 10, totalSteps: 100) == 1)
@@ -189,5 +223,27 @@ import Testing
         v = [0]
         OptimizerKernels.adam(&w, &g, &m, &v, 1, 0.1, 0.9, 0.999, 1e-8, 1, l2: 0, decoupled: 0.5)
         #expect(abs(w[0] - (0.95 - 0.1)) < 1e-5)
+    }
+}
+
+@Suite struct RidgeRegressionTests {
+    @Test func closedFormRecoversWeightsAndShrinksWithAlpha() throws {
+        let data = try TestData.linear(rows: 400, weights: [2, -1, 0.5], noise: 0.01, seed: 40)
+        let exact = try RidgeRegression.fit(data, alpha: 0)
+        #expect(close(exact.weights(layer: 0).values, [2, -1, 0.5], tolerance: 0.01))
+        #expect(close(exact.bias(layer: 0), [0.5], tolerance: 0.01))
+        #expect((try exact.evaluate(data)["r2"] ?? 0) > 0.9999)
+        let shrunk = try RidgeRegression.fit(data, alpha: 400)
+        let norm = { (m: NeuralNetwork) in m.weights(layer: 0).values.map { $0 * $0 }.reduce(0, +) }
+        #expect(norm(shrunk) < 0.5 * norm(exact))
+    }
+
+    @Test func collinearFeaturesNeedAlpha() throws {
+        let x = try Matrix(rows: 4, columns: 2, values: [1, 2, 2, 4, 3, 6, 4, 8])
+        let data = try Dataset(features: x, targets: [1, 2, 3, 4])
+        let error = try #require(throws: LearnError.self) { try RidgeRegression.fit(data, alpha: 0) }
+        #expect(error.message.contains("singular") && error.message.contains("alpha > 0"))
+        _ = try RidgeRegression.fit(data, alpha: 0.1)
+        #expect(throws: LearnError.self) { try RidgeRegression.fit(data, alpha: -1) }
     }
 }
