@@ -146,3 +146,77 @@ struct ParseTests {
         #expect(try StudyFactory.makePruner(.none) is NopPruner)
     }
 }
+
+@Suite("Study configs: factories")
+struct FactoryTests {
+    @Test func tpeOptionsReachTheSampler() throws {
+        let config = try StudyConfigParser.parse(yaml: """
+            name: t
+            direction: minimize
+            sampler: {type: tpe, seed: 3, n_startup_trials: 4, n_ei_candidates: 12, multivariate: false,
+                      constant_liar: false, prior_weight: 2.0, consider_endpoints: true}
+            objective: {type: function, name: branin}
+            space: {x1: {float: [-5, 10]}, x2: {float: [0, 15]}}
+            """)
+        let sampler = try #require(try StudyFactory.makeSampler(config) as? TPESampler)
+        #expect(sampler.configuration.nStartupTrials == 4)
+        #expect(sampler.configuration.nEICandidates == 12)
+        #expect(sampler.configuration.multivariate == false)
+        #expect(sampler.configuration.constantLiar == false)
+        #expect(sampler.configuration.parzen == ParzenEstimatorParameters(
+            priorWeight: 2.0, considerMagicClip: true, considerEndpoints: true))
+    }
+
+    @Test func unsetTPEOptionsKeepTheSamplersDefaults() throws {
+        let config = try StudyConfigParser.parse(yaml: """
+            name: t
+            direction: minimize
+            sampler: {type: tpe}
+            objective: {type: function, name: branin}
+            space: {x1: {float: [-5, 10]}}
+            """)
+        let sampler = try #require(try StudyFactory.makeSampler(config) as? TPESampler)
+        let defaults = TPESampler.Configuration()
+        #expect(sampler.configuration.multivariate == defaults.multivariate)
+        #expect(sampler.configuration.constantLiar == defaults.constantLiar)
+    }
+
+    @Test func aSeededTPEStudyFromAConfigIsReproducible() throws {
+        let yaml = """
+            name: t
+            direction: minimize
+            sampler: {type: tpe, seed: 11, n_startup_trials: 3}
+            objective: {type: function, name: branin}
+            space: {x1: {float: [-5, 10]}, x2: {float: [0, 15]}}
+            """
+        func run() throws -> [[String: ParamValue]] {
+            let config = try StudyConfigParser.parse(yaml: yaml)
+            let study = try StudyFactory.makeStudy(config)
+            var seen: [[String: ParamValue]] = []
+            for _ in 0..<8 {
+                let trial = try study.ask()
+                let params = try config.space.suggest(trial)
+                seen.append(params)
+                try study.tell(trial, values: [TestFunctions.branin.evaluate(params)])
+            }
+            return seen
+        }
+        #expect(try run() == run())
+    }
+
+    @Test func ridgeNeedsNoEpochs() throws {
+        let config = try StudyConfigParser.parse(yaml: """
+            name: r
+            direction: maximize
+            data: {source: "idx:/usr/share/datasets/fashion-mnist"}
+            objective: {type: ridge}
+            space: {alpha: {float: [1e-3, 100], log: true}}
+            """)
+        guard case .trainer(let trainer) = config.objective else {
+            Issue.record("expected a trainer")
+            return
+        }
+        #expect(trainer.model == .ridge)
+        #expect(config.metrics == ["val_accuracy"])
+    }
+}

@@ -1,13 +1,16 @@
 import SweptTuning
 
 extension StudyFactory {
-    /// The TPE sampler for `options`.
+    /// The TPE sampler for `options` (unset options keep `TPESampler.Configuration`'s defaults).
     static func makeTPE(_ options: TPEOptions, config: StudyConfig) throws -> any Sampler {
-        // The tuning core's TPESampler has not landed on this branch yet: until it does, a TPE config is
-        // parsed and validated, and building it is refused with a clear message.
-        throw ConfigError(
-            file: config.sourceFile, line: nil, column: nil, field: "sampler.type",
-            message: "the tpe sampler is not available in this build yet; use {type: random} or {type: grid}"
-        )
+        var configuration = TPESampler.Configuration()
+        configuration.nStartupTrials = options.nStartupTrials
+        configuration.nEICandidates = options.nEICandidates
+        if let multivariate = options.multivariate { configuration.multivariate = multivariate }
+        if let constantLiar = options.constantLiar { configuration.constantLiar = constantLiar }
+        configuration.parzen = ParzenEstimatorParameters(
+            priorWeight: options.priorWeight, considerMagicClip: options.considerMagicClip,
+            considerEndpoints: options.considerEndpoints)
+        return TPESampler(seed: options.seed, configuration: configuration)
     }
 }

@@ -33,13 +33,14 @@ public struct TrainerConfig: Sendable, Equatable {
         case softmax
         /// Binary logistic regression: `positiveClass` against the rest.
         case logistic
-        /// Ridge (L2-penalized least squares) on one-hot targets; predicts the arg-max class.
+        /// Ridge (L2-penalized least squares, solved in closed form) on one-hot targets; predicts the arg-max
+        /// class. One report (step 0) per trial.
         case ridge
     }
 
     /// The model family.
     public var model: Model
-    /// Epochs per trial (one intermediate report per epoch).
+    /// Epochs per trial (one intermediate report per epoch; ridge is solved at once and ignores it).
     public var epochs: Int
     /// Settings that are not tuned, by setting name (`learning_rate: 0.01`).
     public var fixed: [String: ParamValue] = [:]

@@ -76,7 +76,7 @@ public enum SamplerConfig: Sendable, Equatable {
     }
 }
 
-/// TPE options; defaults are Optuna 5.0's.
+/// TPE options; unset ones keep `TPESampler`'s defaults (Optuna 5.0's numbers).
 public struct TPEOptions: Sendable, Equatable {
     /// The seed; `nil` seeds from the system.
     public var seed: UInt64?
@@ -84,10 +84,11 @@ public struct TPEOptions: Sendable, Equatable {
     public var nStartupTrials: Int = 10
     /// Candidates drawn from the below-group mixture per suggestion.
     public var nEICandidates: Int = 24
-    /// Whether to model the joint space (multivariate TPE).
-    public var multivariate: Bool = false
-    /// Whether RUNNING trials count as bad results (for parallel workers).
-    public var constantLiar: Bool = false
+    /// Whether to model the joint space (multivariate TPE); `nil` keeps the sampler's default (on for one
+    /// objective, off for several).
+    public var multivariate: Bool?
+    /// Whether RUNNING trials join the above group (for parallel workers); `nil` keeps the sampler's default (on).
+    public var constantLiar: Bool?
     /// The prior's weight in the Parzen mixture.
     public var priorWeight: Double = 1.0
     /// Whether bandwidths are clipped from below (Optuna's magic clip).

@@ -26,22 +26,23 @@ public struct TrainerSetting: Sendable, Equatable {
     /// Every setting of every model, in documentation order.
     public static let all: [TrainerSetting] = {
         let every = TrainerConfig.Model.allCases
+        let iterative: [TrainerConfig.Model] = [.mlp, .softmax, .logistic]
         return [
-            .init(name: "learning_rate", kind: .float, models: every, defaultValue: .float(1e-3),
+            .init(name: "learning_rate", kind: .float, models: iterative, defaultValue: .float(1e-3),
                   summary: "the optimizer's step size"),
-            .init(name: "batch_size", kind: .int, models: every, defaultValue: .int(128),
+            .init(name: "batch_size", kind: .int, models: iterative, defaultValue: .int(128),
                   summary: "rows per mini-batch"),
             .init(name: "optimizer", kind: .choice(["sgd", "momentum", "nesterov", "adam", "adamw"]),
-                  models: every, defaultValue: .string("adam"), summary: "the optimizer"),
-            .init(name: "momentum", kind: .float, models: every, defaultValue: .float(0.9),
+                  models: iterative, defaultValue: .string("adam"), summary: "the optimizer"),
+            .init(name: "momentum", kind: .float, models: iterative, defaultValue: .float(0.9),
                   summary: "momentum of `momentum` and `nesterov` (beta1 of adam/adamw)"),
             .init(name: "weight_decay", kind: .float, models: every, defaultValue: .float(0),
                   summary: "L2 penalty (decoupled for adamw)"),
             .init(name: "alpha", kind: .float, models: [.ridge], defaultValue: .float(1e-3),
-                  summary: "ridge's L2 penalty (same as weight_decay; alpha wins when both are set)"),
-            .init(name: "lr_schedule", kind: .choice(["constant", "cosine", "step"]), models: every,
+                  summary: "ridge's L2 penalty (weight_decay is an alias; alpha wins when both are set)"),
+            .init(name: "lr_schedule", kind: .choice(["constant", "cosine", "step"]), models: iterative,
                   defaultValue: .string("constant"), summary: "the learning-rate schedule over the epochs"),
-            .init(name: "warmup_epochs", kind: .int, models: every, defaultValue: .int(0),
+            .init(name: "warmup_epochs", kind: .int, models: iterative, defaultValue: .int(0),
                   summary: "epochs of linear learning-rate warm-up"),
             .init(name: "layers", kind: .int, models: [.mlp], defaultValue: .int(1),
                   summary: "hidden layers"),

@@ -24,9 +24,11 @@ enum ObjectiveParser {
 
     private static func trainer(_ node: ConfigNode, model: TrainerConfig.Model) throws -> TrainerConfig {
         let fields = try node.mapping(allowed: trainerKeys)
-        var config = TrainerConfig(
-            model: model, epochs: try fields.required("epochs", "epochs per trial, e.g. 10").int(atLeast: 1)
-        )
+        // Ridge is solved in closed form: one "epoch", `epochs` is not needed.
+        let epochs = model == .ridge
+            ? try fields["epochs"]?.int(atLeast: 1) ?? 1
+            : try fields.required("epochs", "epochs per trial, e.g. 10").int(atLeast: 1)
+        var config = TrainerConfig(model: model, epochs: epochs)
         if let every = fields["report_every"] {
             guard try every.int(atLeast: 1) == 1 else {
                 throw every.error("trainers report once per epoch; expected 1")

@@ -25,8 +25,8 @@ enum SamplerParser {
             var options = TPEOptions(seed: try seed(fields))
             options.nStartupTrials = try fields["n_startup_trials"]?.int(atLeast: 0) ?? options.nStartupTrials
             options.nEICandidates = try fields["n_ei_candidates"]?.int(atLeast: 1) ?? options.nEICandidates
-            options.multivariate = try fields["multivariate"]?.bool() ?? options.multivariate
-            options.constantLiar = try fields["constant_liar"]?.bool() ?? options.constantLiar
+            options.multivariate = try fields["multivariate"]?.bool()
+            options.constantLiar = try fields["constant_liar"]?.bool()
             options.considerMagicClip = try fields["consider_magic_clip"]?.bool() ?? options.considerMagicClip
             options.considerEndpoints = try fields["consider_endpoints"]?.bool() ?? options.considerEndpoints
             if let weight = fields["prior_weight"] {

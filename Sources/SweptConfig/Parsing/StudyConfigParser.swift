@@ -162,16 +162,14 @@ public enum StudyConfigParser {
     }
 }
 
-/// The metrics built-in trainers report, measured on the validation split: `val_accuracy` (classifiers) and
-/// `val_loss` (cross-entropy for classifiers, mean squared error on one-hot targets for ridge).
+/// The metrics built-in trainers report, measured on the validation split: `val_accuracy` and `val_loss`
+/// (cross-entropy for the iterative classifiers, mean squared error on one-hot targets for ridge).
 public enum TrainerMetric {
     /// Metric names, in documentation order.
     public static let names = ["val_accuracy", "val_loss"]
 
-    /// The metrics `model` reports; the first is the default. Ridge reports its validation loss only.
-    public static func names(for model: TrainerConfig.Model) -> [String] {
-        model == .ridge ? ["val_loss"] : names
-    }
+    /// The metrics `model` reports; the first is the default.
+    public static func names(for model: TrainerConfig.Model) -> [String] { names }
 
     /// The direction in which `metric` improves, or `nil` for an unknown metric.
     public static func direction(of metric: String) -> StudyDirection? {

@@ -74,6 +74,7 @@ struct TrainingJob: @unchecked Sendable {
 
     func run() throws -> ObjectiveOutcome {
         let model = objective.config.model
+        if model == .ridge { return try runRidge() }
         var network: NeuralNetwork
         var training = prepared.training
         var validation = prepared.validation
@@ -91,9 +92,7 @@ struct TrainingJob: @unchecked Sendable {
                 training = try Self.binary(training, positive: objective.config.positiveClass)
                 validation = try Self.binary(validation, positive: objective.config.positiveClass)
             case .ridge:
-                network = try .linearRegression(inputCount: inputs, outputs: prepared.classCount)
-                training = try Self.oneHot(training, classes: prepared.classCount)
-                validation = try Self.oneHot(validation, classes: prepared.classCount)
+                return .failed(reason: "ridge is solved in closed form")
             }
         } catch {
             return .failed(reason: "cannot build the \(model.rawValue) model: \(error)")
@@ -144,6 +143,45 @@ struct TrainingJob: @unchecked Sendable {
             }
             return .complete(values)
         }
+    }
+
+    /// Ridge in closed form: fit once, measure the validation split, report it as step 0.
+    private func runRidge() throws -> ObjectiveOutcome {
+        let network: NeuralNetwork
+        let validationTargets: Dataset
+        do {
+            network = try RidgeRegression.fit(
+                try Self.oneHot(prepared.training, classes: prepared.classCount), alpha: settings.alpha)
+            validationTargets = try Self.oneHot(prepared.validation, classes: prepared.classCount)
+        } catch {
+            return .failed(reason: "ridge (alpha=\(settings.alpha)): \(error)")
+        }
+        if control.isCancelled { return .stopped }
+        let predicted = try network.predictClasses(prepared.validation.features)
+        let labels = prepared.validation.labels ?? []
+        let correct = zip(predicted, labels).filter { $0 == $1 }.count
+        let measured: [String: Double] = [
+            "val_accuracy": Double(correct) / Double(max(labels.count, 1)),
+            "val_loss": try network.evaluate(validationTargets)["loss"] ?? .nan,
+        ]
+        var values: [Double] = []
+        for name in objective.metrics {
+            guard let value = measured[name], value.isFinite else {
+                return .failed(reason: "ridge: \(name) is \(measured[name] ?? .nan)")
+            }
+            values.append(value)
+        }
+        if values.count == 1 {
+            let reporter = self.reporter
+            let value = values[0]
+            switch Self.wait({ try await reporter.report(step: 0, value: value) }) {
+            case .success(.proceed): break
+            case .success(.prune): return .pruned
+            case .success(.stop): return .stopped
+            case .failure(let error): throw error
+            }
+        }
+        return .complete(values)
     }
 
     /// The study metric's value in an epoch report (`val_accuracy` → validation accuracy, `val_loss` → loss).

@@ -7,13 +7,15 @@ import SweptTuning
 /// Each setting comes from the trial's params, else `objective.fixed`, else its default (`TrainerSetting`):
 /// `learning_rate`, `batch_size`, `optimizer` (sgd | momentum | nesterov | adam | adamw), `momentum` (SGD
 /// momentum; adam's beta1), `weight_decay` (ridge: `alpha`), `lr_schedule` (constant | cosine | step: ×0.1 every
-/// third of the epochs), `warmup_epochs`, and for MLPs `layers`, `hidden_units`, `units_<k>`, `activation`,
+/// third of the epochs), `warmup_epochs`; ridge reads only `alpha` (alias `weight_decay`); MLPs also read `layers`, `hidden_units`, `units_<k>`, `activation`,
 /// `dropout`.
 struct TrainerSettings: Equatable {
     var training = TrainingConfiguration()
     var hidden: [Int] = []
     var activation: Activation = .relu
     var dropout: Float = 0
+    /// Ridge's L2 penalty.
+    var alpha: Float = 1e-3
 
     /// Resolves `params` for `config`'s model.
     /// - Throws: `DataPreparationError`-style messages naming the setting for values that do not fit.
@@ -39,6 +41,16 @@ struct TrainerSettings: Equatable {
             }
             return text
         }
+        if config.model == .ridge {
+            let explicitAlpha = params["alpha"] ?? config.fixed["alpha"]
+            let explicitDecay = params["weight_decay"] ?? config.fixed["weight_decay"]
+            let value = (explicitAlpha ?? explicitDecay)?.doubleValue ?? 1e-3
+            guard value >= 0, value.isFinite else {
+                throw TrainerSettingError(description: "alpha: expected a finite number >= 0, got \(value)")
+            }
+            alpha = Float(value)
+            return
+        }
         training.epochs = config.epochs
         training.learningRate = Float(try number("learning_rate"))
         training.batchSize = try integer("batch_size")
@@ -53,13 +65,7 @@ struct TrainerSettings: Equatable {
         case "adamw": training.optimizer = .adamW(beta1: momentum)
         case let other: throw TrainerSettingError(description: "optimizer: unknown optimizer '\(other)'")
         }
-        if config.model == .ridge {
-            let explicitAlpha = params["alpha"] ?? config.fixed["alpha"]
-            let explicitDecay = params["weight_decay"] ?? config.fixed["weight_decay"]
-            training.weightDecay = Float((explicitAlpha ?? explicitDecay)?.doubleValue ?? 1e-3)
-        } else {
-            training.weightDecay = Float(try number("weight_decay"))
-        }
+        training.weightDecay = Float(try number("weight_decay"))
         var schedule: LearningRateSchedule
         switch try text("lr_schedule") {
         case "cosine": schedule = .cosine()
