@@ -14,6 +14,7 @@ struct Swept: AsyncParsableCommand {
             BestCommand.self,
             TrialCommand.self,
             CheckCommand.self,
+            TryCommand.self,
         ]
     )
 }

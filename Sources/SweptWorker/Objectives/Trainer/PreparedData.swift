@@ -11,6 +11,8 @@ public struct PreparedData: Sendable {
     public let validation: Dataset
     /// Classes in the labels.
     public let classCount: Int
+    /// The scaling fitted on the training part (the test set is scaled the same way).
+    let scaler: FeatureScaler
 }
 
 /// An error preparing a study's data; the message names the source and what was expected.
@@ -65,8 +67,34 @@ public enum DataPreparation {
         return PreparedData(
             training: try dataset(images, labelValues, parts.kept, classCount, scaler),
             validation: try dataset(images, labelValues, parts.held, classCount, scaler),
-            classCount: classCount
+            classCount: classCount, scaler: scaler
         )
+    }
+
+    /// The source's **test** set (`t10k-*`), scaled like `prepared`'s training part. Tuning never calls this:
+    /// it is for the single evaluation of a chosen trial afterwards.
+    public static func testSet(_ config: DataConfig, like prepared: PreparedData) throws -> Dataset {
+        guard case .idx(let directory) = config.source else {
+            throw DataPreparationError(description: "data.source: unsupported source")
+        }
+        let images: IDXArray, labels: IDXArray
+        do {
+            images = try IDXFile.read(path: try locate(directory, "t10k-images-idx3-ubyte"))
+            labels = try IDXFile.read(path: try locate(directory, "t10k-labels-idx1-ubyte"))
+        } catch let error as DataPreparationError {
+            throw error
+        } catch {
+            throw DataPreparationError(description: "data.source (test set): \(error)")
+        }
+        guard images.itemCount == labels.itemCount, images.itemCount > 0,
+            images.itemSize == prepared.training.featureCount
+        else {
+            throw DataPreparationError(description: "data.source: the test set in '\(directory)' has "
+                + "\(images.itemCount) images of \(images.itemSize) values and \(labels.itemCount) labels; expected "
+                + "matching counts and \(prepared.training.featureCount) values per image")
+        }
+        let labelValues = labels.bytes.prefix(labels.itemCount).map { Int($0) }
+        return try dataset(images, labelValues, Array(0..<images.itemCount), prepared.classCount, prepared.scaler)
     }
 
     private static func locate(_ directory: String, _ name: String) throws -> String {
@@ -75,7 +103,7 @@ public enum DataPreparation {
             return candidate
         }
         throw DataPreparationError(description: "data.source: \(directory)/\(name)[.gz] not found; expected the "
-            + "training set's IDX files there")
+            + "data set's IDX files there")
     }
 
     private static func dataset(
@@ -96,7 +124,7 @@ public enum DataPreparation {
 }
 
 /// Scales raw feature bytes: pixels into [0, 1], standardization with the training part's statistics, or none.
-struct FeatureScaler {
+struct FeatureScaler: Sendable {
     private let offsets: [Float]
     private let factors: [Float]
 
