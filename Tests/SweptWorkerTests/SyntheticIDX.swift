@@ -3,7 +3,8 @@ import Foundation
 /// Writes a small IDX training set (uncompressed) whose classes are easy to tell apart: class `k` lights up
 /// pixel block `k`, plus seeded noise.
 enum SyntheticIDX {
-    static func write(to directory: URL, rows: Int, classes: Int, side: Int = 6, seed: UInt64 = 1) throws {
+    static func write(to directory: URL, rows: Int, classes: Int, side: Int = 6, seed: UInt64 = 1,
+                      prefix: String = "train") throws {
         var state = seed
         func next() -> UInt64 {
             state &+= 0x9E37_79B9_7F4A_7C15
@@ -23,9 +24,9 @@ enum SyntheticIDX {
             }
         }
         try idx(type: 3, dimensions: [rows, side, side], bytes: images)
-            .write(to: directory.appendingPathComponent("train-images-idx3-ubyte"))
+            .write(to: directory.appendingPathComponent("\(prefix)-images-idx3-ubyte"))
         try idx(type: 1, dimensions: [rows], bytes: labels)
-            .write(to: directory.appendingPathComponent("train-labels-idx1-ubyte"))
+            .write(to: directory.appendingPathComponent("\(prefix)-labels-idx1-ubyte"))
     }
 
     static func idx(type: UInt8, dimensions: [Int], bytes: [UInt8]) -> Data {

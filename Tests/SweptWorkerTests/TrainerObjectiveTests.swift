@@ -116,6 +116,27 @@ struct TrainerObjectiveTests {
         #expect(cache.loadCount == 1)
     }
 
+    @Test(arguments: [TrainerConfig.Model.softmax, .ridge])
+    func theTestSplitIsMeasuredOnlyWhenAsked(_ model: TrainerConfig.Model) async throws {
+        try SyntheticIDX.write(to: directory, rows: 150, classes: 3, seed: 99, prefix: "t10k")
+        let objective = objective(model, epochs: 2)
+        let (outcome, test) = try await objective.runAndEvaluateTest(
+            context(["learning_rate": 0.01]), reporter: RecordingReporter())
+        guard case .complete = outcome else {
+            Issue.record("expected complete, got \(outcome)")
+            return
+        }
+        let accuracy = try #require(test?["test_accuracy"])
+        #expect(accuracy > 0.8)
+        #expect(test?["test_loss"]?.isFinite == true)
+    }
+
+    @Test func aMissingTestSplitIsNamed() async throws {
+        await #expect(throws: DataPreparationError.self) {
+            _ = try await objective(.softmax, epochs: 1).runAndEvaluateTest(context([:]), reporter: RecordingReporter())
+        }
+    }
+
     @Test func fashionMNISTSubsetTrainsPastChance() async throws {
         let directory = "/usr/share/datasets/fashion-mnist"
         guard FileManager.default.fileExists(atPath: directory + "/train-labels-idx1-ubyte.gz") else {
