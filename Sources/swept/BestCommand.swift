@@ -31,7 +31,8 @@ struct BestCommand: ParsableCommand {
             let best = try source.bestTrials(in: record, limit: objectives == 1 ? top : max(top, 1_000_000))
                 .map(\.trial)
             if options.json {
-                emit(JSONText.array(best.map { .object(TrialPresentation.json($0, objectives: objectives)) }).rendered())
+                let objects = best.map { JSONText.object(TrialPresentation.json($0, objectives: objectives)) }
+                emit(JSONText.array(objects).rendered())
                 return
             }
             guard !best.isEmpty else {

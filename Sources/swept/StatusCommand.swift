@@ -39,9 +39,11 @@ struct StatusCommand: ParsableCommand {
                     ("trials", TrialPresentation.countsJSON(summary.counts)),
                 ]
                 if objectives == 1 {
-                    fields.append(("best", best.first.map { .object(TrialPresentation.json($0, objectives: 1)) } ?? .null))
+                    let object = best.first.map { JSONText.object(TrialPresentation.json($0, objectives: 1)) }
+                    fields.append(("best", object ?? .null))
                 } else {
-                    fields.append(("pareto_front", .array(best.map { .object(TrialPresentation.json($0, objectives: objectives)) })))
+                    let objects = best.map { JSONText.object(TrialPresentation.json($0, objectives: objectives)) }
+                    fields.append(("pareto_front", .array(objects)))
                 }
                 fields += [
                     ("started_at", .timestamp(started)),

@@ -54,7 +54,8 @@ struct StudiesCommand: ParsableCommand {
             ("id", .int(Int(summary.study.id.rawValue))),
             ("directions", TrialPresentation.directionsJSON(summary.study.directions)),
             ("trials", TrialPresentation.countsJSON(summary.counts)),
-            ("best", summary.bestTrial.map { .object(TrialPresentation.json($0.trial, objectives: objectives)) } ?? .null),
+            ("best", summary.bestTrial.map { .object(TrialPresentation.json($0.trial, objectives: objectives)) }
+                ?? .null),
             ("started_at", .timestamp(summary.startedAt)),
         ]
     }

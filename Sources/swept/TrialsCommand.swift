@@ -49,7 +49,8 @@ struct TrialsCommand: ParsableCommand {
             if let limit { trials = Array(trials.prefix(limit)) }
             if options.json {
                 let objectives = record.directions.count
-                emit(JSONText.array(trials.map { .object(TrialPresentation.json($0, objectives: objectives)) }).rendered())
+                let objects = trials.map { JSONText.object(TrialPresentation.json($0, objectives: objectives)) }
+                emit(JSONText.array(objects).rendered())
                 return
             }
             guard !trials.isEmpty else {

@@ -17,16 +17,19 @@ struct ConfigCommandTests {
 
     @Test func aBrokenConfigExitsOneWithItsLocation() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("broken-\(UUID().uuidString).yaml")
-        try "name: b\ndirection: minimize\nobjective: {type: function, name: branin}\nspace:\n  x: {float: [0, 1], lg: true}\n"
+        try ("name: b\ndirection: minimize\nobjective: {type: function, name: branin}\n"
+            + "space:\n  x: {float: [0, 1], lg: true}\n")
             .write(to: path, atomically: true, encoding: .utf8)
         let run = try QueryCommandTests.swept(["check", path.path])
         #expect(run.status == 1)
-        #expect(run.stderr.contains("\(path.path):5:22: space.x.lg: unknown key 'lg' (did you mean 'log'?)"), "\(run.stderr)")
+        let expected = "\(path.path):5:22: space.x.lg: unknown key 'lg' (did you mean 'log'?)"
+        #expect(run.stderr.contains(expected), "\(run.stderr)")
     }
 
     @Test func tryRunsTheCommandExampleOnce() throws {
         let run = try QueryCommandTests.swept([
-            "try", Self.examples.appendingPathComponent("command-python.yaml").path, "--param", "x=2", "--param", "y=-1",
+            "try", Self.examples.appendingPathComponent("command-python.yaml").path,
+            "--param", "x=2", "--param", "y=-1",
             "--param", "shape=bowl",
         ])
         #expect(run.status == 0, "\(run.stderr)")

@@ -43,7 +43,8 @@ struct QueryCommandTests {
 
     /// A store with `fashion` (maximize: 3 complete, 1 pruned, 1 failed, 1 running) and `pareto` (2 objectives).
     static func makeStore() async throws -> String {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("swept-query-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("swept-query-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let path = directory.appendingPathComponent("swept.db").path
         let store = try StudyStore.open(at: path)

@@ -65,7 +65,8 @@ struct ErrorTests {
              line: 6, field: "space.a.when.b", fragments: ["form a cycle"]),
         Case(yaml: config(extra: "sampler: {type: grid}"), line: 4, field: "sampler",
              fragments: ["grid needs a finite list of values for 'x'"]),
-        Case(yaml: "name: a\ndirection: sideways\nobjective: {type: function, name: branin}\nspace: {x: {float: [0, 1]}}",
+        Case(yaml: "name: a\ndirection: sideways\nobjective: {type: function, name: branin}\n"
+                + "space: {x: {float: [0, 1]}}",
              line: 2, field: "direction", fragments: ["unknown direction 'sideways'", "minimize, maximize"]),
         Case(yaml: "name: a\ndirection: minimize\nobjective: {type: xgboost}\nspace: {x: {float: [0, 1]}}",
              line: 3, field: "objective.type", fragments: ["unknown objective type 'xgboost'", "mlp, softmax"]),

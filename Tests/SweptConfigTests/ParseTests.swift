@@ -55,11 +55,15 @@ struct ParseTests {
         #expect(trainer.model == .mlp)
         #expect(trainer.epochs == 30)
         #expect(trainer.fixed == ["optimizer": .string("adam")])
-        #expect(config.space.names == ["learning_rate", "hidden_units", "layers", "activation", "batch_size", "dropout"])
-        #expect(config.space["learning_rate"]?.distribution == .float(try FloatDistribution(low: 1e-4, high: 0.1, log: true)))
+        #expect(config.space.names == [
+            "learning_rate", "hidden_units", "layers", "activation", "batch_size", "dropout",
+        ])
+        let learningRate = try FloatDistribution(low: 1e-4, high: 0.1, log: true)
+        #expect(config.space["learning_rate"]?.distribution == .float(learningRate))
         #expect(config.space["hidden_units"]?.distribution == .int(try IntDistribution(low: 32, high: 512, log: true)))
         #expect(config.space["dropout"]?.distribution == .float(try FloatDistribution(low: 0, high: 0.5, step: 0.1)))
-        #expect(config.space["batch_size"]?.distribution == .categorical(try CategoricalDistribution(choices: [64, 128, 256])))
+        let batchSizes = try CategoricalDistribution(choices: [64, 128, 256])
+        #expect(config.space["batch_size"]?.distribution == .categorical(batchSizes))
     }
 
     @Test func categoricalChoicesKeepTheirYAMLTypes() throws {

@@ -34,7 +34,8 @@ struct StudyConfigsDirectoryTests {
     }
 
     @Test func flagshipFitsTheThirtyMinuteBudget() throws {
-        let config = try StudyConfigParser.load(path: Self.directory.appendingPathComponent("fashion-mlp-tpe.yaml").path)
+        let path = Self.directory.appendingPathComponent("fashion-mlp-tpe.yaml").path
+        let config = try StudyConfigParser.load(path: path)
         #expect(config.budget.timeout.map { $0 <= 1800 } == true)
         #expect(config.budget.parallel == 2)
         #expect(config.data?.validationFraction ?? 0 > 0)

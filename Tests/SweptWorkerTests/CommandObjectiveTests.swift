@@ -149,7 +149,8 @@ struct CommandObjectiveTests {
     @Test func aHangingCommandTimesOut() async throws {
         let path = try script("hang.sh", "#!/bin/sh\nsleep 30\n")
         let start = Date()
-        let outcome = try await objective([path], timeout: 0.5, grace: 0.5).run(context(), reporter: RecordingReporter())
+        let outcome = try await objective([path], timeout: 0.5, grace: 0.5)
+            .run(context(), reporter: RecordingReporter())
         guard case .failed(let reason) = outcome else {
             Issue.record("expected a failure, got \(outcome)")
             return
@@ -179,7 +180,8 @@ struct CommandObjectiveTests {
 
     @Test func severalMetricsComeBackInDirectionOrder() async throws {
         let path = try script("multi.sh", "#!/bin/sh\necho 'swept: final speed=12 loss=0.5'\n")
-        let outcome = try await objective([path], metrics: ["loss", "speed"]).run(context(), reporter: RecordingReporter())
+        let outcome = try await objective([path], metrics: ["loss", "speed"])
+            .run(context(), reporter: RecordingReporter())
         #expect(outcome == .complete([0.5, 12]))
     }
 

@@ -50,3 +50,22 @@ struct StudyObjectivesTests {
         #expect(throws: ConfigError.self) { try StudyObjectives.resolve(spec) }
     }
 }
+
+@Suite("Budget settings reach objectives")
+struct BudgetToObjectiveTests {
+    @Test func trialTimeoutBecomesTheCommandsTimeoutUnlessItHasOne() throws {
+        let yaml = """
+            name: t
+            direction: minimize
+            budget: {trial_timeout: 90s}
+            objective: {type: command, run: [true]}
+            space: {x: {float: [0, 1]}}
+            """
+        let config = try StudyConfigParser.parse(yaml: yaml)
+        let objective = try #require(StudyObjectives.objective(for: config) as? CommandObjective)
+        #expect(objective.config.timeout == 90)
+        let own = try StudyConfigParser.parse(
+            yaml: yaml.replacingOccurrences(of: "run: [true]", with: "run: [true], timeout: 5s"))
+        #expect((StudyObjectives.objective(for: own) as? CommandObjective)?.config.timeout == 5)
+    }
+}

@@ -19,7 +19,8 @@ enum SamplerParser {
             return .random(seed: try seed(fields))
         case "grid":
             let fields = try node.mapping(allowed: ["type", "seed", "values"])
-            return .grid(values: try GridValues.resolve(fields["values"], space: space, at: node), seed: try seed(fields))
+            let values = try GridValues.resolve(fields["values"], space: space, at: node)
+            return .grid(values: values, seed: try seed(fields))
         default:
             let fields = try node.mapping(allowed: tpeKeys)
             var options = TPEOptions(seed: try seed(fields))

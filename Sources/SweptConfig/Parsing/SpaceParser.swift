@@ -95,7 +95,9 @@ enum SpaceParser {
     private static func categorical(_ fields: ConfigMapping) throws -> Distribution {
         guard let choicesNode = fields["categorical"] else { throw fields.owner.error("expected categorical: [...]") }
         for key in ["log", "step"] {
-            if let extra = fields[key] { throw extra.error("'\(key)' applies to float and int ranges, not categorical") }
+            if let extra = fields[key] {
+                throw extra.error("'\(key)' applies to float and int ranges, not categorical")
+            }
         }
         let items = try choicesNode.list(what: "a list of choices such as [relu, tanh]")
         var choices: [ParamValue] = []

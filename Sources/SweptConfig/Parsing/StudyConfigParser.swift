@@ -32,7 +32,8 @@ public enum StudyConfigParser {
     /// Parses config text; `file` names it in errors.
     public static func parse(yaml: String, file: String = "<string>") throws -> StudyConfig {
         let root = try compose(yaml, file: file)
-        let top = try root.mapping(allowed: topLevelKeys, what: "a mapping of study settings (name, objective, space…)")
+        let top = try root.mapping(
+            allowed: topLevelKeys, what: "a mapping of study settings (name, objective, space…)")
 
         let nameNode = try top.required("name", "the study's name")
         let name = try nameNode.string(what: "a study name")

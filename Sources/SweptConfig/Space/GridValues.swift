@@ -7,7 +7,9 @@ enum GridValues {
     /// Grids larger than this per parameter are refused when derived from a range.
     static let maxDerived = 1000
 
-    static func resolve(_ node: ConfigNode?, space: SearchSpace, at sampler: ConfigNode) throws -> [String: [ParamValue]] {
+    static func resolve(
+        _ node: ConfigNode?, space: SearchSpace, at sampler: ConfigNode
+    ) throws -> [String: [ParamValue]] {
         var listed: [String: [ParamValue]] = [:]
         if let node {
             for entry in try node.mapping(allowed: [], what: "a mapping of parameter names to value lists").entries {

@@ -17,7 +17,9 @@ public enum StudyObjectives {
         case .trainer(let trainer):
             guard let data = config.data else { return nil }
             return TrainerObjective(config: trainer, data: data, metrics: config.metrics, cache: cache)
-        case .command(let command):
+        case .command(var command):
+            // budget.trial_timeout applies when the command sets no timeout of its own.
+            if command.timeout == nil { command.timeout = config.budget.trialTimeout }
             return CommandObjective(config: command, metrics: config.metrics)
         case .function:
             return nil

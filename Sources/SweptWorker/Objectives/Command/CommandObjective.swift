@@ -156,14 +156,16 @@ public struct CommandObjective: Objective {
             + metrics.map { "\($0)=<number>" }.joined(separator: " ") + "'"
         switch parsed {
         case .failure(let error):
-            return .failed(reason: "unreadable output line \(number) '\(line.prefix(200))': \(error.message); \(expected)")
+            return .failed(
+                reason: "unreadable output line \(number) '\(line.prefix(200))': \(error.message); \(expected)")
         case .success(.final(let values)):
             run.finalValues = values
             return nil
         case .success(.step(let step, let values)):
             guard metrics.count == 1 else { return nil }
             guard let value = values[metrics[0]] else {
-                return .failed(reason: "output line \(number) '\(line.prefix(200))' has no '\(metrics[0])='; \(expected)")
+                return .failed(
+                    reason: "output line \(number) '\(line.prefix(200))' has no '\(metrics[0])='; \(expected)")
             }
             switch try await reporter.report(step: step, value: value) {
             case .proceed: return nil

@@ -7,7 +7,8 @@ import SweptTuning
 /// Each setting comes from the trial's params, else `objective.fixed`, else its default (`TrainerSetting`):
 /// `learning_rate`, `batch_size`, `optimizer` (sgd | momentum | nesterov | adam | adamw), `momentum` (SGD
 /// momentum; adam's beta1), `weight_decay` (ridge: `alpha`), `lr_schedule` (constant | cosine | step: ×0.1 every
-/// third of the epochs), `warmup_epochs`; ridge reads only `alpha` (alias `weight_decay`); MLPs also read `layers`, `hidden_units`, `units_<k>`, `activation`,
+/// third of the epochs), `warmup_epochs`; ridge reads only `alpha` (alias `weight_decay`); MLPs also read
+/// `layers`, `hidden_units`, `units_<k>`, `activation`,
 /// `dropout`.
 struct TrainerSettings: Equatable {
     var training = TrainingConfiguration()
