@@ -10,6 +10,8 @@ struct SweptBench: AsyncParsableCommand {
             TrainBenchmark.self,
             TPEBench.self,
             QualityBench.self,
+            StoreBench.self,
+            CoreBench.self,
         ]
     )
 }
