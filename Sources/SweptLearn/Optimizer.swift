@@ -57,7 +57,7 @@ struct OptimizerState {
     /// One update of `parameters` from `gradients` at `learningRate`. Weight decay applies to weights, not biases.
     mutating func update(
         parameters: UnsafeMutableBufferPointer<Float>, gradients: UnsafeMutableBufferPointer<Float>,
-        layouts: [LayerLayout], learningRate: Float
+        layouts: [LayerLayout], learningRate: Float, parallel: ParallelLoop = ParallelLoop(threads: 1)
     ) {
         step += 1
         let optimizer = optimizer
@@ -66,7 +66,12 @@ struct OptimizerState {
         first.withUnsafeMutableBufferPointer { m in
             second.withUnsafeMutableBufferPointer { v in
                 guard let p = parameters.baseAddress, let g = gradients.baseAddress else { return }
-                func segment(_ start: Int, _ end: Int, _ segmentDecay: Float) {
+                func segment(_ segmentStart: Int, _ segmentEnd: Int, _ segmentDecay: Float) {
+                    parallel.run(count: segmentEnd - segmentStart) { range in
+                        chunk(segmentStart + range.lowerBound, segmentStart + range.upperBound, segmentDecay)
+                    }
+                }
+                func chunk(_ start: Int, _ end: Int, _ segmentDecay: Float) {
                     let n = end - start
                     switch optimizer {
                     case .sgd(let momentum, let nesterov):

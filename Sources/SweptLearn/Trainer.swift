@@ -89,6 +89,7 @@ public struct Trainer: Sendable {
         var best: (value: Double, epoch: Int, parameters: [Float])?
         var epochsWithoutImprovement = 0
         let clock = ContinuousClock()
+        let parallel = ParallelLoop(threads: config.threads)
 
         func result(_ outcome: TrainingOutcome) -> TrainingResult {
             TrainingResult(outcome: outcome, history: history, threads: config.threads, coreName: BLAS.coreName)
@@ -109,7 +110,7 @@ public struct Trainer: Sendable {
                         var start = 0
                         while start < rowCount {
                             let rows = min(batchSize, rowCount - start)
-                            workspace.gather(training, order: ord, start: start, count: rows)
+                            workspace.gather(training, order: ord, start: start, count: rows, parallel: parallel)
                             workspace.forward(
                                 parameters: p, rows: rows, dropoutGenerator: usesDropout ? generator : nil)
                             let loss = LossKernels.lossAndGradient(
@@ -127,7 +128,7 @@ public struct Trainer: Sendable {
                                 totalSteps: totalSteps)
                             optimizer.update(
                                 parameters: parameters, gradients: workspace.parameterGradients, layouts: layouts,
-                                learningRate: learningRate)
+                                learningRate: learningRate, parallel: parallel)
                             step += 1
                             start += rows
                         }

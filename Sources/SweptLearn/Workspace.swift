@@ -71,13 +71,21 @@ final class Workspace {
     }
 
     /// Copies rows `order[start..<start + count]` of the dataset into the batch buffers (shuffled gather).
-    func gather(_ dataset: Dataset, order: UnsafePointer<Int32>, start: Int, count: Int) {
+    func gather(
+        _ dataset: Dataset, order: UnsafePointer<Int32>, start: Int, count: Int,
+        parallel: ParallelLoop = ParallelLoop(threads: 1)
+    ) {
         let width = dataset.featureCount
+        let input = input
         dataset.features.withUnsafeBufferPointer { features in
             guard let base = features.baseAddress else { return }
-            for r in 0..<count {
-                let source = base + Int(order[start + r]) * width
-                (input + r * width).update(from: source, count: width)
+            // Split by rows when the batch is large enough to be worth a hand-off (counted in elements).
+            let rowsPerUnit = max(1, parallel.minimumCount / max(width, 1))
+            ParallelLoop(threads: parallel.threads, minimumCount: 2 * rowsPerUnit).run(count: count) { rows in
+                for r in rows {
+                    let source = base + Int(order[start + r]) * width
+                    (input + r * width).update(from: source, count: width)
+                }
             }
         }
         switch dataset.targets {

@@ -12,15 +12,12 @@ struct TrainBenchmark: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
         abstract: "Measure training speed (and accuracy) on Fashion-MNIST against the sgemm bound.",
-        discussion: """
-            Prints one key=value line per figure. Speed mode (default): sgemm 1024³ GFLOP/s, the fused bias+relu
-            kernel against a scalar-forced twin, and s/epoch of MLP 784-100-10 and 784-256-128-10 (relu, Adam,
-            batch 128) with bound_fraction = (epoch FLOPs / sgemm rate) / epoch time.
-            Accuracy mode (--accuracy): trains softmax regression and both MLPs for 10 epochs and prints test accuracy.
-            Examples:
-              swept-bench train --threads 2
-              swept-bench train --accuracy
-            """
+        discussion: "Prints one key=value line per figure. Speed mode (default): sgemm 1024³ GFLOP/s, the fused "
+            + "bias+relu kernel against a scalar-forced twin, and s/epoch of MLP 784-100-10 and 784-256-128-10 (relu, "
+            + "Adam, batch 128) with bound_fraction = (epoch FLOPs / sgemm rate) / epoch time.\n\n"
+            + "Accuracy mode (--accuracy): trains softmax regression and both MLPs for 10 epochs and prints test "
+            + "accuracy on the 10k test images.\n\n"
+            + "Examples:\n  swept-bench train --threads 2\n  swept-bench train --accuracy"
     )
 
     @Option(help: "OpenBLAS threads for sgemm and training.")
@@ -40,6 +37,14 @@ struct TrainBenchmark: ParsableCommand {
 
     @Option(help: "Seed for initialization, shuffling and dropout.")
     var seed: UInt64 = 42
+
+    func validate() throws {
+        guard threads >= 1 else { throw ValidationError("--threads \(threads): expected at least 1") }
+        guard epochs >= 1 else { throw ValidationError("--epochs \(epochs): expected at least 1 timed epoch") }
+        guard accuracyEpochs >= 1 else {
+            throw ValidationError("--accuracy-epochs \(accuracyEpochs): expected at least 1")
+        }
+    }
 
     func run() throws {
         try BLAS.setThreadCount(threads)
