@@ -29,6 +29,7 @@ final class TPEMixture {
         var isLog: Bool
         var mu: [Double] = []
         var sigma: [Double] = []
+        var invSigma: [Double] = []
         /// log σ + log Z + log √(2π): what the upper bound subtracts.
         var boundOffset: [Double] = []
         var logZ: [Double] = []
@@ -62,6 +63,8 @@ final class TPEMixture {
     var priorKernels: [(mu: Double, sigma: Double, logZ: Double)] = []
 
     var componentCount: Int { constant.count }
+    private var accBuffer: [Double] = []
+    private var boundBuffer: [Double] = []
 
     init(dimensions: [ParzenDimension]) {
         self.dimensions = dimensions
@@ -130,7 +133,8 @@ final class TPEMixture {
         fit(&weightRank, 0)
         for c in continuous.indices { fit(&continuous[c].a, 0); fit(&continuous[c].b, 0) }
         for c in discrete.indices {
-            fit(&discrete[c].mu, 0); fit(&discrete[c].sigma, 1); fit(&discrete[c].boundOffset, 0)
+            fit(&discrete[c].mu, 0); fit(&discrete[c].sigma, 1); fit(&discrete[c].invSigma, 1)
+            fit(&discrete[c].boundOffset, 0)
             fit(&discrete[c].logZ, 0)
         }
         for c in categorical.indices { fit(&categorical[c].choice, 0) }
@@ -162,6 +166,7 @@ final class TPEMixture {
         let logZ = TruncatedNormal.logMass((dim.adaptedLow - mu) / sigma, (dim.adaptedHigh - mu) / sigma)
         discrete[c].mu[j] = mu
         discrete[c].sigma[j] = sigma
+        discrete[c].invSigma[j] = 1 / sigma
         discrete[c].logZ[j] = logZ
         discrete[c].boundOffset[j] = TuningMath.log(sigma) + TruncatedNormal.logSqrt2Pi + logZ
     }
@@ -215,15 +220,42 @@ final class TPEMixture {
             for i in 0..<count { out[i] = priorLogDensity(points[i]) }
             return out
         }
-        var acc = [Double](repeating: 0, count: count * k)
-        accumulate(points, into: &acc)
-        var bound = [Double](repeating: 0, count: k)
+        let intervals = points.map { p in
+            discrete.map { dd -> (l: Double, r: Double, logWidth: Double) in
+                let x = p[dd.dimension], half = dd.step / 2
+                let l = dd.isLog ? TuningMath.log(x - half) : x - half
+                let r = dd.isLog ? TuningMath.log(x + half) : x + half
+                return (l, r, TuningMath.log(r - l))
+            }
+        }
+        // Reused across calls: the above group's mixture scores every ask (fresh pages would cost page faults).
+        var acc = accBuffer, bound = boundBuffer
+        accBuffer = []
+        boundBuffer = []
+        defer {
+            accBuffer = acc
+            boundBuffer = bound
+        }
+        // Grow with slack: the above group gains a component per finished trial.
+        if acc.count < count * k { acc = [Double](repeating: 0, count: count * (k + k / 4 + 64)) }
+        if !discrete.isEmpty && bound.count < count * k {
+            bound = [Double](repeating: 0, count: count * (k + k / 4 + 64))
+        }
+        var best = [(index: Int, bound: Double)](repeating: (-1, -.infinity), count: count)
+        accumulate(points, intervals: intervals, acc: &acc, bound: &bound, best: &best)
         var terms: [Double] = []
+        var survivors: [Int] = []
         for i in 0..<count {
             let prior = priorLogDensity(points[i])
             out[i] = acc.withUnsafeBufferPointer { all in
-                combine(points[i], acc: UnsafeBufferPointer(rebasing: all[(i * k)..<((i + 1) * k)]),
-                        bound: &bound, prior: prior, terms: &terms)
+                bound.withUnsafeBufferPointer { allBounds in
+                    let row = UnsafeBufferPointer(rebasing: all[(i * k)..<((i + 1) * k)])
+                    let bounds = discrete.isEmpty
+                        ? row : UnsafeBufferPointer(rebasing: allBounds[(i * k)..<((i + 1) * k)])
+                    return combine(
+                        intervals[i], acc: row, bound: bounds, best: best[i].index, prior: prior, terms: &terms,
+                        survivors: &survivors)
+                }
             }
         }
         points.removeAll()
@@ -232,92 +264,190 @@ final class TPEMixture {
 
     /// acc[i·K + j] = constant[j] + continuous quadratic forms + categorical lookups at candidate i (no weight),
     /// computed block by block over components.
-    private func accumulate(_ points: [[Double]], into acc: inout [Double]) {
+    private func accumulate(
+        _ points: [[Double]], intervals: [[(l: Double, r: Double, logWidth: Double)]], acc: inout [Double],
+        bound: inout [Double], best: inout [(index: Int, bound: Double)]
+    ) {
         let k = componentCount, count = points.count
         // Per candidate: the centred kernel-space coordinate of each continuous dimension, and each choice.
         let us = points.map { p in continuous.map { dimensions[$0.dimension].transform(p[$0.dimension]) - $0.center } }
         let xs = points.map { p in categorical.map { Int32(p[$0.dimension]) } }
-        acc.withUnsafeMutableBufferPointer { acc in
+        acc.withUnsafeMutableBufferPointer { accBuffer in
+            guard let accBase = accBuffer.baseAddress else { return }
             var blockStart = 0
             while blockStart < k {
-                let blockEnd = min(blockStart + Self.block, k)
+                let n = min(Self.block, k - blockStart)
                 for i in 0..<count {
-                    let row = i * k
+                    let row = accBase + (i * k + blockStart)
                     constant.withUnsafeBufferPointer { c in
-                        for j in blockStart..<blockEnd { acc[row + j] = c[j] }
+                        guard let c = c.baseAddress.map({ $0 + blockStart }) else { return }
+                        row.update(from: c, count: n)
                     }
-                    for c in continuous.indices {
+                    var c = 0
+                    while c < continuous.count {
                         let u = us[i][c], u2 = u * u
+                        if c + 3 < continuous.count {
+                            // Four dimensions per pass: a quarter of the accumulator traffic.
+                            let q0 = us[i][c], q1 = us[i][c + 1], q2 = us[i][c + 2], q3 = us[i][c + 3]
+                            let r0 = q0 * q0, r1 = q1 * q1, r2 = q2 * q2, r3 = q3 * q3
+                            withCoefficients(c, 4, from: blockStart) { a, b in
+                                let a0 = a[0], a1 = a[1], a2 = a[2], a3 = a[3]
+                                let b0 = b[0], b1 = b[1], b2 = b[2], b3 = b[3]
+                                for j in 0..<n {
+                                    let s0 = a0[j] * r0 + b0[j] * q0
+                                    let s1 = a1[j] * r1 + b1[j] * q1
+                                    let s2 = a2[j] * r2 + b2[j] * q2
+                                    let s3 = a3[j] * r3 + b3[j] * q3
+                                    row[j] += (s0 + s1) + (s2 + s3)
+                                }
+                            }
+                            c += 4
+                            continue
+                        }
+                        if c + 1 < continuous.count {
+                            // Two dimensions per pass: half the loads and stores of the accumulator row.
+                            let v = us[i][c + 1], v2 = v * v
+                            continuous[c].a.withUnsafeBufferPointer { a in
+                                continuous[c].b.withUnsafeBufferPointer { b in
+                                    continuous[c + 1].a.withUnsafeBufferPointer { a1 in
+                                        continuous[c + 1].b.withUnsafeBufferPointer { b1 in
+                                            guard let a = a.baseAddress, let b = b.baseAddress,
+                                                let a1 = a1.baseAddress, let b1 = b1.baseAddress
+                                            else { return }
+                                            Self.addQuadratic2(
+                                                row, a + blockStart, b + blockStart, a1 + blockStart,
+                                                b1 + blockStart, u2, u, v2, v, n)
+                                        }
+                                    }
+                                }
+                            }
+                            c += 2
+                            continue
+                        }
                         continuous[c].a.withUnsafeBufferPointer { a in
                             continuous[c].b.withUnsafeBufferPointer { b in
-                                for j in blockStart..<blockEnd { acc[row + j] += a[j] * u2 + b[j] * u }
+                                guard let a = a.baseAddress.map({ $0 + blockStart }),
+                                    let b = b.baseAddress.map({ $0 + blockStart })
+                                else { return }
+                                Self.addQuadratic(row, a, b, u2, u, n)
                             }
                         }
+                        c += 1
                     }
                     for c in categorical.indices {
                         let x = xs[i][c], hit = categorical[c].logHit, miss = categorical[c].logMiss
                         categorical[c].choice.withUnsafeBufferPointer { choice in
-                            for j in blockStart..<blockEnd { acc[row + j] += choice[j] == x ? hit : miss }
+                            guard let choice = choice.baseAddress.map({ $0 + blockStart }) else { return }
+                            for j in 0..<n { row[j] += choice[j] == x ? hit : miss }
+                        }
+                    }
+                    // Upper bounds with the discretized dimensions, and the best bound so far.
+                    func track(_ ub: UnsafePointer<Double>) {
+                        var bestIndex = best[i].index, bestBound = best[i].bound
+                        for j in 0..<n where ub[j] > bestBound {
+                            bestBound = ub[j]
+                            bestIndex = blockStart + j
+                        }
+                        best[i] = (bestIndex, bestBound)
+                    }
+                    if discrete.isEmpty {
+                        track(row)
+                    } else {
+                        bound.withUnsafeMutableBufferPointer { b in
+                            guard let base = b.baseAddress else { return }
+                            let out = base + (i * k + blockStart)
+                            out.update(from: row, count: n)
+                            for c in discrete.indices {
+                                let (l, r, logWidth) = intervals[i][c]
+                                discrete[c].mu.withUnsafeBufferPointer { mu in
+                                    discrete[c].invSigma.withUnsafeBufferPointer { invSigma in
+                                        discrete[c].boundOffset.withUnsafeBufferPointer { offset in
+                                            guard let mu = mu.baseAddress.map({ $0 + blockStart }),
+                                                let invSigma = invSigma.baseAddress.map({ $0 + blockStart }),
+                                                let offset = offset.baseAddress.map({ $0 + blockStart })
+                                            else { return }
+                                            for j in 0..<n {
+                                                let dist = max(0, max(l - mu[j], mu[j] - r)) * invSigma[j]
+                                                out[j] += min(0, logWidth - offset[j] - 0.5 * dist * dist)
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                            track(out)
                         }
                     }
                 }
-                blockStart = blockEnd
+                blockStart += n
             }
         }
+    }
+
+    /// Calls `body` with base pointers (offset by `start`) to the a and b coefficients of `count` continuous
+    /// kernels from `first`.
+    private func withCoefficients(
+        _ first: Int, _ count: Int, from start: Int,
+        _ body: ([UnsafePointer<Double>], [UnsafePointer<Double>]) -> Void
+    ) {
+        var a: [UnsafePointer<Double>] = [], b: [UnsafePointer<Double>] = []
+        func collect(_ c: Int) {
+            if c == first + count { body(a, b); return }
+            continuous[c].a.withUnsafeBufferPointer { pa in
+                continuous[c].b.withUnsafeBufferPointer { pb in
+                    guard let pa = pa.baseAddress, let pb = pb.baseAddress else { return }
+                    a.append(pa + start)
+                    b.append(pb + start)
+                    collect(c + 1)
+                }
+            }
+        }
+        collect(first)
+    }
+
+    /// row[j] += a[j]·u² + b[j]·u + a1[j]·v² + b1[j]·v for j < n.
+    @inline(__always)
+    static func addQuadratic2(
+        _ row: UnsafeMutablePointer<Double>, _ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>,
+        _ a1: UnsafePointer<Double>, _ b1: UnsafePointer<Double>, _ u2: Double, _ u: Double, _ v2: Double,
+        _ v: Double, _ n: Int
+    ) {
+        for j in 0..<n { row[j] += (a[j] * u2 + b[j] * u) + (a1[j] * v2 + b1[j] * v) }
+    }
+
+    /// row[j] += a[j]·u² + b[j]·u for j < n (the inner loop of the product; vectorizes).
+    @inline(__always)
+    static func addQuadratic(
+        _ row: UnsafeMutablePointer<Double>, _ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>,
+        _ u2: Double, _ u: Double, _ n: Int
+    ) {
+        for j in 0..<n { row[j] += a[j] * u2 + b[j] * u }
     }
 
     /// log(Σ_j exp(exact_j) + exp(prior)). Every component gets an upper bound without transcendental calls
     /// (acc + the discretized bound + the largest log weight); only components whose bound is within `cutoff`
     /// of the best exact total get their exact term (log weight, erf for discretized dimensions).
     private func combine(
-        _ point: [Double], acc: UnsafeBufferPointer<Double>, bound: inout [Double], prior: Double,
-        terms: inout [Double]
+        _ intervals: [(l: Double, r: Double, logWidth: Double)], acc: UnsafeBufferPointer<Double>,
+        bound: UnsafeBufferPointer<Double>, best: Int, prior: Double, terms: inout [Double], survivors: inout [Int]
     ) -> Double {
         let k = componentCount
-        var lefts: [Double] = [], rights: [Double] = []
-        bound.withUnsafeMutableBufferPointer { ub in
-            for j in 0..<k { ub[j] = acc[j] }
-            for c in discrete.indices {
-                let x = point[discrete[c].dimension], half = discrete[c].step / 2
-                let l = discrete[c].isLog ? TuningMath.log(x - half) : x - half
-                let r = discrete[c].isLog ? TuningMath.log(x + half) : x + half
-                lefts.append(l)
-                rights.append(r)
-                let logWidth = TuningMath.log(r - l)
-                discrete[c].mu.withUnsafeBufferPointer { mu in
-                    discrete[c].sigma.withUnsafeBufferPointer { sigma in
-                        discrete[c].boundOffset.withUnsafeBufferPointer { offset in
-                            for j in 0..<k {
-                                let dist = max(0, max(l - mu[j], mu[j] - r)) / sigma[j]
-                                ub[j] += min(0, logWidth - offset[j] - 0.5 * dist * dist)
-                            }
-                        }
-                    }
-                }
-            }
-        }
         // Exact log density of component j without its weight (the weight multiplies its exp below).
         func exact(_ j: Int) -> Double {
             var total = acc[j]
             for c in discrete.indices {
                 let mu = discrete[c].mu[j], sigma = discrete[c].sigma[j]
-                total += TruncatedNormal.logMass((lefts[c] - mu) / sigma, (rights[c] - mu) / sigma)
+                total += TruncatedNormal.logMass((intervals[c].l - mu) / sigma, (intervals[c].r - mu) / sigma)
                     - discrete[c].logZ[j]
             }
             return total
-        }
-        var best = -1
-        var bestBound = -Double.infinity
-        bound.withUnsafeBufferPointer { ub in
-            for j in 0..<k where ub[j] > bestBound { bestBound = ub[j]; best = j }
         }
         var m = prior
         if best >= 0 { m = max(m, exact(best) + logWeight(best)) }
         if m == -.infinity { return -.infinity }
         // Survivors: exact terms (without weight) of components whose bound is within `cutoff` of m.
         terms.removeAll(keepingCapacity: true)
+        survivors.removeAll(keepingCapacity: true)
         let threshold = m - Self.cutoff - maxLogWeight
-        var survivors: [Int] = []
         for j in 0..<k where bound[j] > threshold {
             terms.append(exact(j))
             survivors.append(j)

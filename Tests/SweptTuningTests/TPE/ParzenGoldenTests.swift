@@ -41,3 +41,17 @@ struct ParzenGoldenTests {
         #expect([0, 1, 10, 11, 30, 100, 250, 251, 10_000].map(TPEWeights.gamma) == [0, 1, 1, 2, 3, 10, 25, 25, 25])
     }
 }
+
+@Suite("Truncated normal")
+struct TruncatedNormalTests {
+    @Test("the fast quantile agrees with Optuna's Newton ppf and inverts the truncated CDF",
+          arguments: [(-1.0, 1.0), (-3.0, 0.5), (0.2, 4.0), (-8.0, -7.5), (5.0, 9.0), (-0.1, 40.0), (-40.0, 0.3)])
+    func quantile(a: Double, b: Double) {
+        for q in stride(from: 0.01, through: 0.99, by: 0.07) {
+            let fast = TruncatedNormal.quantile(q, a, b)
+            let newton = TruncatedNormal.quantileByNewton(q, a, b)
+            #expect(abs(fast - newton) <= 1e-7 * max(1, abs(newton)), "q \(q) on [\(a), \(b)]: \(fast) vs \(newton)")
+            #expect(fast >= a && fast <= b)
+        }
+    }
+}
