@@ -77,6 +77,10 @@ struct ErrorTests {
         Case(yaml: "name: a\ndirection: [minimize\nspace: {}", line: 3, field: "",
              fragments: ["invalid YAML"]),
         Case(yaml: "", line: nil, field: "", fragments: ["the file is empty"]),
+        Case(yaml: "name: a\ndirection: minimize\nname: b\n", line: 1, field: "",
+             fragments: ["repeats the key(s) 'name'"]),
+        Case(yaml: "name: a\ndirection: minimize\nobjective: {type: function, name: branin}\n\tspace: {}\n", line: 4,
+             field: "", fragments: ["invalid YAML", "cannot start any token"]),
         Case(yaml: "name: a b\n", line: 1, field: "name", fragments: ["expected letters, digits"]),
     ]
 

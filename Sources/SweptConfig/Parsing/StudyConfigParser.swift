@@ -97,6 +97,10 @@ public enum StudyConfigParser {
             let detail = context.map { "\(problem) \($0.text)" } ?? problem
             return ConfigError(file: file, line: mark.line, column: mark.column, field: "",
                                message: "invalid YAML: \(detail)")
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            let keys = duplicates.sorted().map { "'\($0)'" }.joined(separator: ", ")
+            return ConfigError(file: file, line: context.mark.line, column: context.mark.column, field: "",
+                               message: "the mapping starting here repeats the key(s) \(keys); each key may appear once")
         default:
             return ConfigError(file: file, line: nil, column: nil, field: "", message: "invalid YAML: \(error)")
         }
