@@ -201,3 +201,29 @@ struct CommandObjectiveTests {
         #expect(outcome == .complete([1.25]))
     }
 }
+
+/// A reporter whose coordinator is gone: every report throws.
+struct UnreachableReporter: TrialReporter {
+    struct Unreachable: Error {}
+    func report(step: Int, value: Double) async throws -> ReportDecision { throw Unreachable() }
+}
+
+@Suite("External commands when reporting fails")
+struct CommandReporterFailureTests {
+    @Test func aFailingReporterKillsTheProcessAndRethrows() async throws {
+        let directory = try makeTemporaryDirectory()
+        let marker = directory.appendingPathComponent("still-running").path
+        let path = directory.appendingPathComponent("loop.sh").path
+        try "#!/bin/sh\necho 'swept: step=0 value=1'\nsleep 1\ntouch \(marker)\n"
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        chmod(path, 0o755)
+        var config = CommandConfig(argv: [path])
+        config.workingDirectory = directory.path
+        await #expect(throws: UnreachableReporter.Unreachable.self) {
+            _ = try await CommandObjective(config: config, metrics: ["value"])
+                .run(ObjectiveContext(studyName: "s", trialNumber: 0, params: [:]), reporter: UnreachableReporter())
+        }
+        try await Task.sleep(nanoseconds: 1_500_000_000)
+        #expect(!FileManager.default.fileExists(atPath: marker))
+    }
+}

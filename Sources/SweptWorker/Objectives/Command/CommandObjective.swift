@@ -97,39 +97,46 @@ public struct CommandObjective: Objective {
             }
         }
 
-        try await withTaskCancellationHandler {
-            for await event in events {
-                switch event {
-                case .line(let line):
-                    guard run.outcome == nil else { continue }
-                    run.lineNumber += 1
-                    if let stop = try await handle(line, number: run.lineNumber, reporter: reporter, run: &run) {
-                        terminate(stop)
+        do {
+            try await withTaskCancellationHandler {
+                for await event in events {
+                    switch event {
+                    case .line(let line):
+                        guard run.outcome == nil else { continue }
+                        run.lineNumber += 1
+                        if let stop = try await handle(line, number: run.lineNumber, reporter: reporter, run: &run) {
+                            terminate(stop)
+                        }
+                    case .timedOut:
+                        let limit = DurationText.format(config.timeout ?? 0)
+                        terminate(.failed(reason: "timed out after \(limit) (terminated)" + tail(stderrTail)))
+                    case .stdoutClosed:
+                        run.stdoutClosed = true
+                    case .exited(let termination):
+                        run.termination = termination
+                        // Lines printed just before exit are still in the pipe: drain them unless a grandchild
+                        // keeps stdout open, in which case give up after a moment.
+                        let late = Task {
+                            try await Task.sleep(nanoseconds: 500_000_000)
+                            continuation.finish()
+                        }
+                        if run.stdoutClosed { late.cancel() }
+                        run.drainTimer = late
                     }
-                case .timedOut:
-                    let limit = DurationText.format(config.timeout ?? 0)
-                    terminate(.failed(reason: "timed out after \(limit) (terminated)" + tail(stderrTail)))
-                case .stdoutClosed:
-                    run.stdoutClosed = true
-                case .exited(let termination):
-                    run.termination = termination
-                    // Lines printed just before exit are still in the pipe: drain them unless a grandchild
-                    // keeps stdout open, in which case give up after a moment.
-                    let late = Task {
-                        try await Task.sleep(nanoseconds: 500_000_000)
-                        continuation.finish()
-                    }
-                    if run.stdoutClosed { late.cancel() }
-                    run.drainTimer = late
+                    if run.termination != nil, run.stdoutClosed { break }
                 }
-                if run.termination != nil, run.stdoutClosed { break }
+            } onCancel: {
+                child.signalGroup(SIGTERM)
+                Task {
+                    try? await Task.sleep(nanoseconds: UInt64(grace * 1e9))
+                    child.signalGroup(SIGKILL)
+                }
             }
-        } onCancel: {
-            child.signalGroup(SIGTERM)
-            Task {
-                try? await Task.sleep(nanoseconds: UInt64(grace * 1e9))
-                child.signalGroup(SIGKILL)
-            }
+        } catch {
+            // The reporter failed (e.g. the coordinator is unreachable): the trial is abandoned, so is the process.
+            run.drainTimer?.cancel()
+            child.signalGroup(SIGKILL)
+            throw error
         }
         run.drainTimer?.cancel()
         child.killLeftovers()
