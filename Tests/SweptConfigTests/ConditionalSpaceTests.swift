@@ -57,3 +57,33 @@ struct ConditionalSpaceTests {
         #expect(!condition.holds(for: .string("2")))
     }
 }
+
+@Suite("Grid studies over conditional spaces")
+struct ConditionalGridTests {
+    @Test func aGridVisitsEveryPointAndConditionsStillHold() throws {
+        let config = try StudyConfigParser.parse(yaml: """
+            name: g
+            direction: minimize
+            sampler: {type: grid, seed: 1}
+            objective: {type: function, name: mixed}
+            space:
+              optimizer: {categorical: [sgd, adam]}
+              momentum: {categorical: [0.5, 0.9], when: {optimizer: sgd}}
+              layers: {int: [1, 2]}
+            """)
+        let study = try StudyFactory.makeStudy(config)
+        var seen = Set<[String: ParamValue]>()
+        var count = 0
+        while !study.isExhausted, count < 20 {
+            let trial = try study.ask()
+            let params = try config.space.suggest(trial)
+            #expect((params["momentum"] != nil) == (params["optimizer"] == "sgd"))
+            seen.insert(params)
+            try study.tell(trial, values: [1])
+            count += 1
+        }
+        #expect(count == 8)
+        #expect(study.isExhausted)
+        #expect(seen.count == 6)
+    }
+}
