@@ -154,3 +154,34 @@ struct ErrorTests {
         #expect(error.description == "/nonexistent/study.yaml: no such file; expected a study config (YAML)")
     }
 }
+
+@Suite("Study configs: the first error in the file is reported first")
+struct ErrorOrderTests {
+    @Test func aSamplerTypoAboveABadRangeIsReportedFirst() throws {
+        let yaml = """
+            name: a
+            direction: minimize
+            objective: {type: function, name: branin}
+            sampler: {type: tpe, sed: 3}
+            space:
+              x: {float: [1, 0]}
+            """
+        let error = try #require(throws: ConfigError.self) { try StudyConfigParser.parse(yaml: yaml) }
+        #expect(error.line == 4)
+        #expect(error.field == "sampler.sed")
+    }
+
+    @Test func aBadRangeAboveASamplerTypoIsReportedFirst() throws {
+        let yaml = """
+            name: a
+            direction: minimize
+            objective: {type: function, name: branin}
+            space:
+              x: {float: [1, 0]}
+            sampler: {type: tpe, sed: 3}
+            """
+        let error = try #require(throws: ConfigError.self) { try StudyConfigParser.parse(yaml: yaml) }
+        #expect(error.line == 5)
+        #expect(error.field == "space.x.float")
+    }
+}

@@ -31,3 +31,14 @@ func makeTemporaryDirectory() throws -> URL {
     try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     return url
 }
+
+/// Writes an executable script through a close-on-exec descriptor, so no process spawned meanwhile by a parallel
+/// test keeps it open for writing (which would make running it fail with ETXTBSY).
+func writeScript(_ body: String, to path: String) throws {
+    let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o755)
+    guard fd >= 0 else { throw CocoaError(.fileWriteUnknown) }
+    let bytes = Array(body.utf8)
+    let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+    close(fd)
+    guard written == bytes.count else { throw CocoaError(.fileWriteUnknown) }
+}

@@ -9,7 +9,8 @@ enum SamplerParser {
         "consider_magic_clip", "consider_endpoints",
     ]
 
-    static func parse(_ node: ConfigNode?, space: SearchSpace, root: ConfigNode) throws -> SamplerConfig {
+    /// Parses the sampler; with `space == nil` (the first, file-order pass) grid values are not resolved.
+    static func parse(_ node: ConfigNode?, space: SearchSpace?, root: ConfigNode) throws -> SamplerConfig {
         guard let node else { return .tpe(TPEOptions()) }
         let loose = try node.mapping(allowed: [], what: "a mapping such as {type: tpe, seed: 42}")
         let type = try loose.required("type", types.joined(separator: "|")).choice(types, what: "sampler type")
@@ -19,7 +20,7 @@ enum SamplerParser {
             return .random(seed: try seed(fields))
         case "grid":
             let fields = try node.mapping(allowed: ["type", "seed", "values"])
-            let values = try GridValues.resolve(fields["values"], space: space, at: node)
+            let values = try space.map { try GridValues.resolve(fields["values"], space: $0, at: node) } ?? [:]
             return .grid(values: values, seed: try seed(fields))
         default:
             let fields = try node.mapping(allowed: tpeKeys)

@@ -34,14 +34,9 @@ public enum StudyConfigParser {
         let root = try compose(yaml, file: file)
         let top = try root.mapping(
             allowed: topLevelKeys, what: "a mapping of study settings (name, objective, space…)")
+        try checkSectionsInFileOrder(top, root: root, file: file)
 
-        let nameNode = try top.required("name", "the study's name")
-        let name = try nameNode.string(what: "a study name")
-        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")
-        guard name.allSatisfy(allowed.contains) else {
-            throw nameNode.error("expected letters, digits, '.', '_' or '-', got '\(name)'")
-        }
-        if let description = top["description"] { _ = try description.string(what: "a text") }
+        let name = try parseName(try top.required("name", "the study's name"))
 
         let objectiveNode = try top.required("objective", "what each trial runs, e.g. {type: mlp, epochs: 10}")
         let objective = try ObjectiveParser.parse(objectiveNode, configFile: file)
@@ -71,6 +66,45 @@ public enum StudyConfigParser {
             name: name, directions: directions, metrics: metrics, sampler: sampler, pruner: pruner, budget: budget,
             data: data, objective: objective, space: space, sourceFile: file
         )
+    }
+
+    /// The first pass: each section on its own, in the order the file has them, so the first error reported is
+    /// the first in the file. Checks across sections (metrics against the objective, grid values against the
+    /// space, the trainer's settings) follow in the second pass.
+    private static func checkSectionsInFileOrder(_ top: ConfigMapping, root: ConfigNode, file: String) throws {
+        for entry in top.entries where !entry.value.isNull {
+            let node = entry.value
+            switch entry.key {
+            case "name": _ = try parseName(node)
+            case "description": _ = try node.string(what: "a text")
+            case "direction": _ = try parseDirection(node)
+            case "directions":
+                _ = try node.list(what: "a list of directions such as [minimize, maximize]").map(parseDirection)
+            case "metric": _ = try node.string(what: "a metric name")
+            case "metrics":
+                _ = try node.list(what: "a list of metric names").map { try $0.string(what: "a metric name") }
+            case "sampler": _ = try SamplerParser.parse(node, space: nil, root: root)
+            case "pruner": _ = try PrunerParser.parse(node, multiObjective: false, root: root)
+            case "budget": _ = try BudgetParser.parse(node)
+            case "data": _ = try DataParser.parse(node)
+            case "objective": _ = try ObjectiveParser.parse(node, configFile: file)
+            case "space": _ = try SpaceParser.parse(node)
+            default: break
+            }
+        }
+    }
+
+    private static func parseName(_ node: ConfigNode) throws -> String {
+        let name = try node.string(what: "a study name")
+        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")
+        guard name.allSatisfy(allowed.contains) else {
+            throw node.error("expected letters, digits, '.', '_' or '-', got '\(name)'")
+        }
+        return name
+    }
+
+    private static func parseDirection(_ node: ConfigNode) throws -> StudyDirection {
+        try node.choice(["minimize", "maximize"], what: "direction") == "minimize" ? .minimize : .maximize
     }
 
     /// Composes the YAML document, turning Yams errors into located `ConfigError`s.
@@ -107,9 +141,7 @@ public enum StudyConfigParser {
     }
 
     private static func parseDirections(_ top: ConfigMapping) throws -> [StudyDirection] {
-        func direction(_ node: ConfigNode) throws -> StudyDirection {
-            try node.choice(["minimize", "maximize"], what: "direction") == "minimize" ? .minimize : .maximize
-        }
+        let direction = parseDirection
         if let single = top["direction"] {
             if let both = top["directions"] {
                 throw both.error("give either 'direction' or 'directions', not both")
