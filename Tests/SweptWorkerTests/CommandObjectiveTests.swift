@@ -145,6 +145,12 @@ struct CommandObjectiveTests {
         #expect(reason.contains("on PATH"))
     }
 
+    @Test func anEmptyCommandFails() async throws {
+        let outcome = try await CommandObjective(config: CommandConfig(argv: []), metrics: ["value"])
+            .run(context(), reporter: RecordingReporter())
+        #expect(outcome == .failed(reason: "no command to run: objective.run is empty"))
+    }
+
     @Test func aHangingCommandTimesOut() async throws {
         let path = try script("hang.sh", "#!/bin/sh\nsleep 30\n")
         let start = Date()

@@ -37,7 +37,9 @@ public struct CommandObjective: Objective {
     public func run(_ context: ObjectiveContext, reporter: any TrialReporter) async throws -> ObjectiveOutcome {
         _ = Self.ignoreBrokenPipes
         let environment = ProcessInfo.processInfo.environment
-        let program = config.argv[0]
+        guard let program = config.argv.first, !program.isEmpty else {
+            return .failed(reason: "no command to run: objective.run is empty")
+        }
         if let directory = config.workingDirectory {
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue
