@@ -7,7 +7,7 @@ enum SpaceParser {
     static let parameterKeys = ["float", "int", "categorical", "log", "step", "when"]
 
     private struct Declared {
-        let parameter: SpaceParameter
+        let parameter: SearchParameter
         let node: ConfigNode
         let conditionNodes: [String: ConfigNode]
     }
@@ -62,7 +62,7 @@ enum SpaceParser {
             }
         }
         return Declared(
-            parameter: SpaceParameter(name: name, distribution: distribution, conditions: conditions),
+            parameter: SearchParameter(name: name, distribution: distribution, conditions: conditions),
             node: node, conditionNodes: conditionNodes
         )
     }
@@ -138,8 +138,8 @@ enum SpaceParser {
     }
 
     /// Parents before children, otherwise declaration order; a cycle is an error.
-    private static func dependencyOrder(_ declared: [Declared]) throws -> [SpaceParameter] {
-        var ordered: [SpaceParameter] = []
+    private static func dependencyOrder(_ declared: [Declared]) throws -> [SearchParameter] {
+        var ordered: [SearchParameter] = []
         var placed = Set<String>()
         var pending = declared
         while !pending.isEmpty {

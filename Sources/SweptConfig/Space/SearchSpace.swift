@@ -25,7 +25,7 @@ public struct ParameterCondition: Sendable, Equatable {
 }
 
 /// One tunable parameter: its distribution and the conditions (all must hold) under which it exists.
-public struct SpaceParameter: Sendable, Equatable {
+public struct SearchParameter: Sendable, Equatable {
     /// The parameter's name.
     public var name: String
     /// Its range.
@@ -50,16 +50,16 @@ public struct SpaceParameter: Sendable, Equatable {
 /// otherwise in the order the config declares them.
 public struct SearchSpace: Sendable, Equatable {
     /// The parameters, parents first.
-    public var parameters: [SpaceParameter]
+    public var parameters: [SearchParameter]
 
     /// Creates a space; `parameters` must already be in dependency order (`StudyConfigParser` sorts them).
-    public init(parameters: [SpaceParameter]) { self.parameters = parameters }
+    public init(parameters: [SearchParameter]) { self.parameters = parameters }
 
     /// The parameter names, in dependency order.
     public var names: [String] { parameters.map(\.name) }
 
     /// The parameter called `name`, or `nil`.
-    public subscript(_ name: String) -> SpaceParameter? { parameters.first { $0.name == name } }
+    public subscript(_ name: String) -> SearchParameter? { parameters.first { $0.name == name } }
 
     /// Suggests every active parameter of `trial`, parents first; a parameter whose conditions do not hold is
     /// not suggested at all (so it is absent from the trial, as in Optuna's define-by-run spaces).
@@ -74,9 +74,9 @@ public struct SearchSpace: Sendable, Equatable {
     }
 
     /// The parameters that are active for a full assignment `values` (e.g. to check enqueued values).
-    public func activeParameters(given values: [String: ParamValue]) -> [SpaceParameter] {
+    public func activeParameters(given values: [String: ParamValue]) -> [SearchParameter] {
         var seen: [String: ParamValue] = [:]
-        var active: [SpaceParameter] = []
+        var active: [SearchParameter] = []
         for parameter in parameters where parameter.isActive(given: seen) {
             active.append(parameter)
             if let value = values[parameter.name] { seen[parameter.name] = value }
