@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SweptConfig
+import SweptStore
 import SweptTuning
 import SweptWorker
 
@@ -17,6 +18,11 @@ struct TryCommand: AsyncParsableCommand {
               swept try study-configs/fashion-mlp-tpe.yaml --param learning_rate=0.001 --param layers=1
               swept try study-configs/command-python.yaml --param x=2 --param shape=bowl
               swept try study-configs/fashion-mlp-tpe.yaml --param hidden_units=512 --threads 2 --test
+              swept try study-configs/fashion-mlp-tpe.yaml --store swept.db --best --test
+
+            With --store and --best (or --number N) the trial's params and number come from the study of that
+            name in the store: training is deterministic for a seed and thread count, so `--best --test` retrains
+            the best trial's model (use the thread count its worker used) and measures it once on the test split.
             """
     )
 
@@ -32,16 +38,26 @@ struct TryCommand: AsyncParsableCommand {
     var threads: Int = 1
     @Flag(name: .long, help: "After training, measure the model once on the test split (trainers only).")
     var test = false
+    @Option(name: .long, help: ArgumentHelp("Take params and trial number from a stored trial of this store.",
+                                            valueName: "path"))
+    var store: String?
+    @Flag(name: .long, help: "With --store: the study's best trial.") var best = false
+    @Option(name: .long, help: "With --store: this trial number.") var number: Int?
 
     func validate() throws {
+        if store != nil, best == (number != nil) {
+            throw ValidationError("--store needs exactly one of --best or --number N")
+        }
+        if store == nil, best || number != nil { throw ValidationError("--best and --number need --store PATH") }
         if threads < 1 { throw ValidationError("--threads: expected >= 1, got \(threads)") }
         if trial < 0 { throw ValidationError("--trial: expected >= 0, got \(trial)") }
     }
 
     func run() async throws {
-        let (study, params) = try CLIFailure.reporting { try prepare() }
-        emit("params: " + TrialPresentation.params(params))
-        let context = ObjectiveContext(studyName: study.name, trialNumber: trial, params: params, blasThreads: threads)
+        let (study, params, trialNumber) = try CLIFailure.reporting { try prepare() }
+        emit("trial \(trialNumber) params: " + TrialPresentation.params(params))
+        let context = ObjectiveContext(
+            studyName: study.name, trialNumber: trialNumber, params: params, blasThreads: threads)
         let reporter = PrintingReporter(metric: study.metric)
         let started = Date()
         if case .function(let function) = study.objective {
@@ -81,9 +97,13 @@ struct TryCommand: AsyncParsableCommand {
         }
     }
 
-    /// The parsed config and the trial's parameters (fixed ones from --param, the rest sampled).
-    private func prepare() throws -> (StudyConfig, [String: ParamValue]) {
+    /// The parsed config, the trial's parameters (fixed ones from --param, the rest sampled) and its number.
+    private func prepare() throws -> (StudyConfig, [String: ParamValue], Int) {
         let study = try StudyConfigParser.load(path: config)
+        if let store {
+            let stored = try storedTrial(store, study: study.name)
+            return (study, stored.params, stored.number)
+        }
         var fixed: [String: ParamValue] = [:]
         for item in param {
             let parts = item.split(separator: "=", maxSplits: 1)
@@ -103,10 +123,30 @@ struct TryCommand: AsyncParsableCommand {
         do {
             try local.enqueue(params: fixed, searchSpace: space)
             let trial = try local.ask()
-            return (study, try study.space.suggest(trial))
+            return (study, try study.space.suggest(trial), self.trial)
         } catch let error as TuningError {
             throw CLIFailure.user("--param: \(error.message)")
         }
+    }
+
+    /// The best (or numbered) trial of `name` in the store at `path`.
+    private func storedTrial(_ path: String, study name: String) throws -> FrozenTrial {
+        let source = try QueryOptions.storeSource(path)
+        let record = try source.requireStudy(name)
+        if let number {
+            guard let stored = try source.trial(in: record.id, number: number) else {
+                throw CLIFailure.user("study \(name) has no trial \(number)")
+            }
+            return stored.trial
+        }
+        guard record.directions.count == 1 else {
+            throw CLIFailure.user(
+                "study \(name) has several objectives: pick a trial of its Pareto front with --number")
+        }
+        guard let best = try source.bestTrials(in: record, limit: 1).first else {
+            throw CLIFailure.user("study \(name) has no complete trial yet")
+        }
+        return best.trial
     }
 
     /// A command-line value as a parameter value: integer, number, true/false, null, else text.

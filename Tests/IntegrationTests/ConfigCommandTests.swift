@@ -45,3 +45,27 @@ struct ConfigCommandTests {
         #expect(run.stderr.contains("not a parameter of branin-random"))
     }
 }
+
+@Suite("swept try with a stored trial")
+struct TryStoredTrialTests {
+    @Test func theBestStoredTrialIsRunAgainWithItsParams() async throws {
+        let store = try await QueryCommandTests.makeStore()
+        let config = FileManager.default.temporaryDirectory.appendingPathComponent("fashion-\(UUID().uuidString).yaml")
+        try """
+            name: fashion
+            direction: maximize
+            objective: {type: command, run: 'echo "swept: final value=$SWEPT_PARAM_LEARNING_RATE"'}
+            space:
+              learning_rate: {float: [1e-4, 1e-1], log: true}
+              activation: {categorical: [relu, tanh]}
+            """.write(to: config, atomically: true, encoding: .utf8)
+        let run = try QueryCommandTests.swept(["try", config.path, "--store", store, "--best"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("trial 1 params: activation=tanh learning_rate=0.003"), "\(run.stdout)")
+        #expect(run.stdout.contains("COMPLETE value=0.003"))
+
+        let usage = try QueryCommandTests.swept(["try", config.path, "--best"])
+        #expect(usage.status != 0)
+        #expect(usage.stderr.contains("--best and --number need --store PATH"))
+    }
+}

@@ -21,10 +21,15 @@ struct QueryOptions: ParsableArguments {
             throw CLIFailure.user("--coordinator \(coordinator): querying a coordinator is not available in this "
                 + "version yet; read the store file with --store PATH")
         }
-        guard FileManager.default.fileExists(atPath: store) else {
-            throw CLIFailure.user("no store at '\(store)'; pass --store PATH (the coordinator's --store, "
+        return try Self.storeSource(store)
+    }
+
+    /// A read-only source over the store file at `path`; a missing file is the user's error.
+    static func storeSource(_ path: String) throws -> any StudyQuerySource {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw CLIFailure.user("no store at '\(path)'; pass --store PATH (the coordinator's --store, "
                 + "default ./swept.db)")
         }
-        return try StoreQuerySource(path: store)
+        return try StoreQuerySource(path: path)
     }
 }
