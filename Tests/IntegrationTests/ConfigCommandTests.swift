@@ -26,7 +26,11 @@ struct ConfigCommandTests {
         #expect(run.stderr.contains(expected), "\(run.stderr)")
     }
 
-    @Test func tryRunsTheCommandExampleOnce() throws {
+    static let pythonAvailable = ProcessInfo.processInfo.environment["PATH", default: "/usr/bin:/bin"]
+        .split(separator: ":").contains { FileManager.default.isExecutableFile(atPath: "\($0)/python3") }
+
+    @Test(.enabled(if: pythonAvailable, "python3 is not on PATH"))
+    func tryRunsTheCommandExampleOnce() throws {
         let run = try QueryCommandTests.swept([
             "try", Self.examples.appendingPathComponent("command-python.yaml").path,
             "--param", "x=2", "--param", "y=-1",
