@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import SweptTuning
 
@@ -13,6 +14,9 @@ struct TrialLoader {
     }
 
     private var distributions: [String: Distribution] = [:]
+    /// The last distribution JSON seen per parameter name, compared as bytes so that the common case (every
+    /// trial of a study shares one distribution per name) allocates no string.
+    private var lastByName: [String: (json: [UInt8], distribution: Distribution)] = [:]
 
     /// Loads the trials of `scope`, ordered by study then number.
     static func load(_ db: Database, _ scope: Scope) throws -> [StoredTrial] {
@@ -58,13 +62,12 @@ struct TrialLoader {
                 throw StoreError(.invalidValue, "trials.state of trial id \(id) is '\(stateName)'; expected one of "
                     + TrialState.allCases.map(\.rawValue).joined(separator: ", "))
             }
-            let start: String? = row[4]
-            let end: String? = row[5]
+            let start = try row.withUnsafeData(atIndex: 4) { $0.flatMap(Self.datetime) }
+            let end = try row.withUnsafeData(atIndex: 5) { $0.flatMap(Self.datetime) }
             let number: Int = row[2] ?? trials.count
             ids.append(id)
             refs.append(TrialRef(id: TrialID(rawValue: id), study: StudyID(rawValue: row[1]), number: number))
-            trials.append(FrozenTrial(number: number, state: state, startedAt: start.flatMap(OptunaDateTime.parse),
-                                      completedAt: end.flatMap(OptunaDateTime.parse)))
+            trials.append(FrozenTrial(number: number, state: state, startedAt: start, completedAt: end))
         }
         if trials.isEmpty { return [] }
         let index = TrialIndex(ids)
@@ -79,8 +82,14 @@ struct TrialLoader {
             guard let i = index.position(of: id) else { continue }
             let name: String = row[1] ?? ""
             let internalValue: Double = row[2] ?? .nan
-            let json: String = row[3] ?? ""
-            let distribution = try distribution(json, trial: trials[i].number, name: name)
+            let distribution = try row.withUnsafeData(atIndex: 3) { data -> Distribution in
+                let bytes = data ?? Data()
+                if let last = lastByName[name], Self.sameBytes(last.json, bytes) { return last.distribution }
+                let json = String(decoding: bytes, as: UTF8.self)
+                let parsed = try self.distribution(json, trial: trials[i].number, name: name)
+                lastByName[name] = (Array(bytes), parsed)
+                return parsed
+            }
             trials[i].distributions[name] = distribution
             trials[i].params[name] = distribution.toExternal(internalValue)
         }
@@ -129,6 +138,21 @@ struct TrialLoader {
             }
         }
         return zip(refs, trials).map { StoredTrial(ref: $0, trial: $1) }
+    }
+
+    private static func datetime(_ data: Data) -> Double? {
+        data.withUnsafeBytes { OptunaDateTime.parse(bytes: $0) }
+    }
+
+    private static func sameBytes(_ a: [UInt8], _ b: Data) -> Bool {
+        guard a.count == b.count else { return false }
+        if a.isEmpty { return true }
+        return a.withUnsafeBytes { pa in
+            b.withUnsafeBytes { pb in
+                guard let x = pa.baseAddress, let y = pb.baseAddress else { return false }
+                return memcmp(x, y, pb.count) == 0
+            }
+        }
     }
 
     private mutating func distribution(_ json: String, trial: Int, name: String) throws -> Distribution {
