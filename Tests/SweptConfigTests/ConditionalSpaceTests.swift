@@ -87,3 +87,31 @@ struct ConditionalGridTests {
         #expect(seen.count == 6)
     }
 }
+
+@Suite("Chained conditions")
+struct ChainedConditionTests {
+    @Test func aGrandchildExistsOnlyWhenEveryAncestorHolds() throws {
+        let config = try StudyConfigParser.parse(yaml: """
+            name: chain
+            direction: minimize
+            sampler: {type: random, seed: 2}
+            objective: {type: function, name: mixed}
+            space:
+              c: {float: [0, 1], when: {b: on}}
+              b: {categorical: [on, off], when: {a: yes}}
+              a: {categorical: [yes, no]}
+            """)
+        #expect(config.space.names == ["a", "b", "c"])
+        let study = try StudyFactory.makeStudy(config)
+        var sawC = false
+        for _ in 0..<40 {
+            let trial = try study.ask()
+            let params = try config.space.suggest(trial)
+            #expect((params["b"] != nil) == (params["a"] == "yes"))
+            #expect((params["c"] != nil) == (params["b"] == "on"))
+            sawC = sawC || params["c"] != nil
+            try study.tell(trial, values: [0])
+        }
+        #expect(sawC)
+    }
+}
