@@ -7,7 +7,7 @@ struct Swept: AsyncParsableCommand {
         commandName: "swept",
         abstract: "Distributed hyperparameter tuning: coordinator, workers, studies and their results.",
         subcommands: [
-            // Query verbs (read a store file): studies, status, trials, best, trial show.
+            // Config helper: query verbs on a store file, then config tools (check, try).
             StudiesCommand.self,
             StatusCommand.self,
             TrialsCommand.self,
