@@ -95,6 +95,19 @@ struct TrainerObjectiveTests {
         #expect(reason.contains("NaN or infinite"))
     }
 
+    @Test func aTrialPastItsTimeLimitFailsAtAnEpochBoundary() async throws {
+        var trainer = TrainerConfig(model: .mlp, epochs: 500)
+        trainer.fixed = ["hidden_units": 64]
+        var data = DataConfig(source: .idx(directory: directory.path))
+        data.splitSeed = 3
+        let objective = TrainerObjective(
+            config: trainer, data: data, metrics: ["val_accuracy"], cache: cache, timeout: 0.3)
+        let reporter = RecordingReporter()
+        let outcome = try await objective.run(context([:]), reporter: reporter)
+        #expect(outcome == .failed(reason: "timed out after 300ms (training stopped at an epoch boundary)"))
+        #expect(reporter.steps.count < 500)
+    }
+
     @Test func missingDataFailsTheTrialWithTheReason() async throws {
         let trainer = TrainerConfig(model: .softmax, epochs: 1)
         let objective = TrainerObjective(

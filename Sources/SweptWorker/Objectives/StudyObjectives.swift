@@ -16,7 +16,9 @@ public enum StudyObjectives {
         switch config.objective {
         case .trainer(let trainer):
             guard let data = config.data else { return nil }
-            return TrainerObjective(config: trainer, data: data, metrics: config.metrics, cache: cache)
+            return TrainerObjective(
+                config: trainer, data: data, metrics: config.metrics, cache: cache,
+                timeout: config.budget.trialTimeout)
         case .command(var command):
             // budget.trial_timeout applies when the command sets no timeout of its own.
             if command.timeout == nil { command.timeout = config.budget.trialTimeout }

@@ -18,13 +18,20 @@ public struct TrainerObjective: Objective {
     public var metrics: [String]
     /// Where prepared data is kept between trials.
     public var cache: PreparedDataCache
+    /// A wall-clock limit per trial in seconds (`budget.trial_timeout`); training stops at the next epoch
+    /// boundary past it and the trial FAILs.
+    public var timeout: Double?
 
     /// Creates the objective.
-    public init(config: TrainerConfig, data: DataConfig, metrics: [String], cache: PreparedDataCache = .shared) {
+    public init(
+        config: TrainerConfig, data: DataConfig, metrics: [String], cache: PreparedDataCache = .shared,
+        timeout: Double? = nil
+    ) {
         self.config = config
         self.data = data
         self.metrics = metrics
         self.cache = cache
+        self.timeout = timeout
     }
 
     public func run(_ context: ObjectiveContext, reporter: any TrialReporter) async throws -> ObjectiveOutcome {
@@ -58,6 +65,13 @@ public struct TrainerObjective: Objective {
             return (.failed(reason: "\(error)"), nil)
         }
         let control = TrainingControl()
+        let timer = timeout.map { limit in
+            Task {
+                try await Task.sleep(nanoseconds: UInt64(limit * 1e9))
+                control.timeOut()
+            }
+        }
+        defer { timer?.cancel() }
         let job = TrainingJob(
             objective: self, prepared: prepared, settings: settings, reporter: reporter, control: control)
         let (outcome, network) = try await withTaskCancellationHandler {
@@ -69,6 +83,10 @@ public struct TrainerObjective: Objective {
         } onCancel: {
             control.cancel()
         }
+        if control.hasTimedOut, outcome == .stopped {
+            let limit = DurationText.format(timeout ?? 0)
+            return (.failed(reason: "timed out after \(limit) (training stopped at an epoch boundary)"), nil)
+        }
         return (outcome, network.map { ($0, prepared) })
     }
 }
@@ -77,10 +95,14 @@ public struct TrainerObjective: Objective {
 final class TrainingControl: @unchecked Sendable {
     private let lock = NSLock()
     private var cancelled = false
+    private var timedOut = false
     private var decision: ReportDecision = .proceed
 
     func cancel() { lock.withLock { cancelled = true } }
     var isCancelled: Bool { lock.withLock { cancelled } }
+    /// The trial ran past its time limit: stop like a cancellation, and say why.
+    func timeOut() { lock.withLock { timedOut = true; cancelled = true } }
+    var hasTimedOut: Bool { lock.withLock { timedOut } }
     func record(_ value: ReportDecision) { lock.withLock { decision = value } }
     var lastDecision: ReportDecision { lock.withLock { decision } }
 }
