@@ -8,6 +8,14 @@ struct Swept: AsyncParsableCommand {
         abstract: "Distributed hyperparameter tuning: coordinator, workers, studies and their results.",
         subcommands: [
             ImportCommand.self,
+            // Config helper: query verbs on a store file, then config tools (check, try).
+            StudiesCommand.self,
+            StatusCommand.self,
+            TrialsCommand.self,
+            BestCommand.self,
+            TrialCommand.self,
+            CheckCommand.self,
+            TryCommand.self,
         ]
     )
 }

@@ -1,1 +1,0 @@
-// SweptConfig: module sources live beside this file, one concept per file.

@@ -1,1 +1,0 @@
-// SweptConfigTests: Swift Testing suites live beside this file.
