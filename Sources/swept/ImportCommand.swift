@@ -42,6 +42,10 @@ struct ImportCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        try await CLIFailure.reporting { try await importStudies() }
+    }
+
+    private func importStudies() async throws {
         let available = try StudyStore.optunaStudyNames(at: source)
         let names: [String]
         if all {
@@ -52,7 +56,7 @@ struct ImportCommand: AsyncParsableCommand {
             names = available
         } else {
             let listed = available.isEmpty ? "no studies" : available.map { "'\($0)'" }.joined(separator: ", ")
-            throw ValidationError("\(source) holds \(listed): name one with --study, or pass --all")
+            throw CLIFailure.user("\(source) holds \(listed): name one with --study, or pass --all")
         }
         let target = try StudyStore.open(at: store)
         do {

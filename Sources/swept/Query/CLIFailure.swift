@@ -24,26 +24,45 @@ struct CLIFailure: Error, CustomStringConvertible {
     static func reporting<T>(_ body: () throws -> T) throws -> T {
         do {
             return try body()
-        } catch let error as CLIFailure {
-            FileHandle.standardError.write(Data("error: \(error.message)\n".utf8))
-            throw ExitCode(error.kind.rawValue)
-        } catch let error as StoreError {
-            let kind: Kind
-            switch error.code {
-            case .studyNotFound, .trialNotFound, .invalidValue, .locked, .newerSchema, .notADatabase: kind = .user
-            default: kind = .failure
-            }
-            FileHandle.standardError.write(Data("error: \(error.message)\n".utf8))
-            throw ExitCode(kind.rawValue)
-        } catch let error as ConfigError {
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-            throw ExitCode(Kind.user.rawValue)
-        } catch let error as ExitCode {
-            throw error
         } catch {
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-            throw ExitCode(Kind.failure.rawValue)
+            throw exit(for: error)
         }
+    }
+
+    /// The async twin of `reporting(_:)`.
+    static func reporting<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch {
+            throw exit(for: error)
+        }
+    }
+
+    /// Prints `error` on stderr (unless it is already an exit code) and returns the exit code it maps to.
+    private static func exit(for error: any Error) -> ExitCode {
+        let kind: Kind
+        let message: String
+        switch error {
+        case let error as ExitCode:
+            return error
+        case let error as CLIFailure:
+            (kind, message) = (error.kind, error.message)
+        case let error as StoreError:
+            switch error.code {
+            case .studyNotFound, .trialNotFound, .invalidValue, .locked, .newerSchema, .notADatabase,
+                 .duplicateStudyName:
+                kind = .user
+            default:
+                kind = .failure
+            }
+            message = error.message
+        case let error as ConfigError:
+            (kind, message) = (.user, "\(error)")
+        default:
+            (kind, message) = (.failure, "\(error)")
+        }
+        FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+        return ExitCode(kind.rawValue)
     }
 }
 
