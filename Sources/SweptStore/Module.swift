@@ -1,1 +1,0 @@
-// SweptStore: module sources live beside this file, one concept per file.

@@ -1,0 +1,88 @@
+import GRDB
+
+/// One numbered schema change. Versions only grow; a released migration is never edited.
+struct SweptMigration: Sendable {
+    /// The version the store has once this migration is applied.
+    let version: Int
+    /// A short name recorded in `swept_migrations`.
+    let name: String
+    /// The statements, run in one transaction.
+    let apply: @Sendable (Database) throws -> Void
+}
+
+/// swept's numbered migrations. Migration 1 lays down Optuna 5.0's core tables (skipped when an Optuna database is
+/// being adopted), migration 2 swept's own `swept_` tables and the indexes the queries need. Later issues append
+/// migrations for datasets (`swept_dataset*`), artifacts (`swept_artifact*`) and the registry (`swept_registry*`).
+enum SweptSchema {
+    /// The newest schema version this build writes and understands.
+    static var currentVersion: Int { migrations.last?.version ?? 0 }
+
+    static let migrations: [SweptMigration] = [
+        SweptMigration(version: 1, name: "optuna-5.0-core") { db in
+            if try db.tableExists("version_info") { return }  // an Optuna database being adopted
+            for sql in OptunaSchema.statements + OptunaSchema.seedStatements { try db.execute(sql: sql) }
+        },
+        SweptMigration(version: 2, name: "swept-core") { db in
+            for sql in coreStatements { try db.execute(sql: sql) }
+        },
+    ]
+
+    /// Creates the migrations bookkeeping table. It is the first swept table of any store.
+    static let migrationsTable = """
+        CREATE TABLE IF NOT EXISTS swept_migrations (
+            version INTEGER PRIMARY KEY NOT NULL,
+            name TEXT NOT NULL,
+            applied_at TEXT NOT NULL,
+            swept_build TEXT NOT NULL
+        )
+        """
+
+    /// Migration 2: workers, leases, the event log, and indexes over Optuna's tables for swept's queries.
+    static let coreStatements: [String] = [
+        """
+        CREATE TABLE swept_workers (
+            worker_id TEXT PRIMARY KEY NOT NULL,
+            host TEXT NOT NULL,
+            pid INTEGER,
+            slots INTEGER NOT NULL DEFAULT 1 CHECK (slots >= 1),
+            incarnation INTEGER NOT NULL DEFAULT 0,
+            first_seen REAL NOT NULL,
+            last_seen REAL NOT NULL,
+            state TEXT NOT NULL DEFAULT 'ALIVE' CHECK (state IN ('ALIVE', 'LOST', 'STOPPED'))
+        )
+        """,
+        """
+        CREATE TABLE swept_leases (
+            trial_id INTEGER PRIMARY KEY NOT NULL REFERENCES trials (trial_id),
+            worker_id TEXT NOT NULL,
+            epoch INTEGER NOT NULL CHECK (epoch >= 1),
+            deadline REAL NOT NULL,
+            granted_at REAL NOT NULL,
+            state TEXT NOT NULL DEFAULT 'ACTIVE' CHECK (state IN ('ACTIVE', 'EXPIRED', 'RELEASED'))
+        )
+        """,
+        "CREATE INDEX swept_ix_leases_state_deadline ON swept_leases (state, deadline)",
+        """
+        CREATE TABLE swept_events (
+            event_id INTEGER PRIMARY KEY,
+            at REAL NOT NULL,
+            kind TEXT NOT NULL,
+            study_id INTEGER,
+            trial_id INTEGER,
+            detail TEXT
+        )
+        """,
+        """
+        CREATE TRIGGER swept_events_append_only_update BEFORE UPDATE ON swept_events
+        BEGIN SELECT RAISE(ABORT, 'swept_events is append-only'); END
+        """,
+        """
+        CREATE TRIGGER swept_events_append_only_delete BEFORE DELETE ON swept_events
+        BEGIN SELECT RAISE(ABORT, 'swept_events is append-only'); END
+        """,
+        // Trials by state, counts by state and the next trial number, per study.
+        "CREATE INDEX swept_ix_trials_study_state_number ON trials (study_id, state, number)",
+        // Best trial and top-k: walk values in order.
+        "CREATE INDEX swept_ix_trial_values_objective_value ON trial_values (objective, value)",
+    ]
+}

@@ -1,0 +1,143 @@
+import GRDB
+import SweptTuning
+
+/// Optuna's encoding of a double in (value, value_type) columns: non-finite values are NULL plus a type.
+enum StoredDouble {
+    /// `trial_values.value_type` / `trial_intermediate_values.intermediate_value_type` and the column value.
+    static func encode(_ value: Double) -> (value: Double?, type: String) {
+        if value.isNaN { return (nil, "NAN") }
+        if value == .infinity { return (nil, "INF_POS") }
+        if value == -.infinity { return (nil, "INF_NEG") }
+        return (value, "FINITE")
+    }
+
+    /// The double a stored pair stands for.
+    static func decode(_ value: Double?, type: String) -> Double {
+        switch type {
+        case "INF_POS": return .infinity
+        case "INF_NEG": return -.infinity
+        case "NAN": return .nan
+        default: return value ?? .nan
+        }
+    }
+}
+
+/// Statements shared by write operations (all run inside the group-commit transaction).
+enum RowHelpers {
+    /// The trial's study, number and state, or `.trialNotFound`.
+    static func trialRow(_ db: Database, _ trial: TrialID) throws -> (ref: TrialRef, state: TrialState) {
+        let statement = try db.cachedStatement(sql: "SELECT study_id, number, state FROM trials WHERE trial_id = ?")
+        guard let row = try Row.fetchOne(statement, arguments: [trial.rawValue]) else {
+            throw StoreError(.trialNotFound, "no trial with id \(trial.rawValue) in the store")
+        }
+        let stateName: String = row[2]
+        guard let state = TrialState(rawValue: stateName) else {
+            throw StoreError(.invalidValue, "trial id \(trial.rawValue) has unknown state '\(stateName)'")
+        }
+        let ref = TrialRef(id: trial, study: StudyID(rawValue: row[0]), number: row[1] ?? -1)
+        return (ref, state)
+    }
+
+    /// Throws unless the trial may still change (RUNNING or WAITING), naming the operation.
+    static func requireUnfinished(_ db: Database, _ trial: TrialID, _ operation: String) throws -> TrialRef {
+        let (ref, state) = try trialRow(db, trial)
+        guard !state.isFinished else {
+            throw StoreError(.invalidState, "\(operation): trial \(ref.number) of study \(ref.study.rawValue) is "
+                + "already \(state.rawValue); only RUNNING or WAITING trials can change")
+        }
+        return ref
+    }
+
+    /// The study's directions, or `.studyNotFound`.
+    static func directions(_ db: Database, _ study: StudyID) throws -> [StudyDirection] {
+        let statement = try db.cachedStatement(
+            sql: "SELECT direction FROM study_directions WHERE study_id = ? ORDER BY objective")
+        let names = try String.fetchAll(statement, arguments: [study.rawValue])
+        guard !names.isEmpty else {
+            throw StoreError(.studyNotFound, "no study with id \(study.rawValue) in the store")
+        }
+        return try names.map { name in
+            guard let d = StudyDirection(rawValue: name) else {
+                throw StoreError(.invalidValue, "study \(study.rawValue) has unknown direction '\(name)'")
+            }
+            return d
+        }
+    }
+
+    /// The next per-study trial number (one past the largest, per state through the state index).
+    static func nextNumber(_ db: Database, _ study: StudyID) throws -> Int {
+        let statement = try db.cachedStatement(sql: """
+            SELECT MAX(m) FROM (
+                SELECT MAX(number) AS m FROM trials WHERE study_id = ?1 AND state = 'RUNNING' UNION ALL
+                SELECT MAX(number) FROM trials WHERE study_id = ?1 AND state = 'COMPLETE' UNION ALL
+                SELECT MAX(number) FROM trials WHERE study_id = ?1 AND state = 'PRUNED' UNION ALL
+                SELECT MAX(number) FROM trials WHERE study_id = ?1 AND state = 'FAIL' UNION ALL
+                SELECT MAX(number) FROM trials WHERE study_id = ?1 AND state = 'WAITING')
+            """)
+        let largest = try Int.fetchOne(statement, arguments: [study.rawValue])
+        return (largest ?? -1) + 1
+    }
+
+    /// Appends to the event log.
+    static func event(_ db: Database, at: Double, kind: String, study: StudyID?, trial: TrialID?,
+                      detail: AttributeValue? = nil) throws {
+        let statement = try db.cachedStatement(
+            sql: "INSERT INTO swept_events (at, kind, study_id, trial_id, detail) VALUES (?, ?, ?, ?, ?)")
+        try statement.execute(arguments: [at, kind, study?.rawValue, trial?.rawValue, detail.map(AttributeJSON.encode)])
+    }
+
+    /// Inserts or replaces an attribute row in one of Optuna's four attribute tables.
+    static func setAttribute(_ db: Database, table: String, owner: String, id: Int64, key: String,
+                             value: AttributeValue) throws {
+        let statement = try db.cachedStatement(sql: """
+            INSERT INTO \(table) (\(owner), "key", value_json) VALUES (?, ?, ?)
+            ON CONFLICT (\(owner), "key") DO UPDATE SET value_json = excluded.value_json
+            """)
+        try statement.execute(arguments: [id, key, AttributeJSON.encode(value)])
+    }
+
+    /// Writes one parameter in Optuna's representation; a repeat with the same value is a no-op.
+    static func setParam(_ db: Database, _ ref: TrialRef, name: String, value: ParamValue,
+                         distribution: Distribution) throws {
+        let internalValue: Double
+        do {
+            internalValue = try distribution.toInternal(value)
+        } catch {
+            throw StoreError(.invalidValue, "trial \(ref.number) parameter '\(name)': \(error)")
+        }
+        guard distribution.contains(internal: internalValue) else {
+            throw StoreError(.invalidValue, "trial \(ref.number) parameter '\(name)': \(value) lies outside "
+                + DistributionJSON.encode(distribution))
+        }
+        try setInternalParam(db, ref, name: name, internalValue: internalValue,
+                             distributionJSON: DistributionJSON.encode(distribution))
+    }
+
+    /// Writes one parameter already in internal representation.
+    static func setInternalParam(_ db: Database, _ ref: TrialRef, name: String, internalValue: Double,
+                                 distributionJSON: String) throws {
+        let existing = try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT param_value, distribution_json FROM trial_params WHERE trial_id = ? AND param_name = ?"),
+            arguments: [ref.id.rawValue, name])
+        if let existing {
+            let oldValue: Double? = existing[0]
+            let oldJSON: String? = existing[1]
+            if oldValue == internalValue && oldJSON == distributionJSON { return }
+            throw StoreError(.invalidState, "trial \(ref.number) parameter '\(name)' is already set to "
+                + "\(oldValue.map { "\($0)" } ?? "null") with \(oldJSON ?? "?"); a parameter is set once per trial")
+        }
+        try db.cachedStatement(
+            sql: "INSERT INTO trial_params (trial_id, param_name, param_value, distribution_json) VALUES (?, ?, ?, ?)")
+            .execute(arguments: [ref.id.rawValue, name, internalValue, distributionJSON])
+    }
+
+    /// Records an intermediate value; returns false when the step was already reported (a no-op).
+    static func report(_ db: Database, _ trial: TrialID, step: Int, value: Double) throws -> Bool {
+        let (stored, type) = StoredDouble.encode(value)
+        try db.cachedStatement(sql: """
+            INSERT OR IGNORE INTO trial_intermediate_values (trial_id, step, intermediate_value, intermediate_value_type)
+            VALUES (?, ?, ?, ?)
+            """).execute(arguments: [trial.rawValue, step, stored, type])
+        return db.changesCount > 0
+    }
+}

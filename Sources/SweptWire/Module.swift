@@ -1,1 +1,0 @@
-// SweptWire: module sources live beside this file, one concept per file.

@@ -1,0 +1,61 @@
+/// Appends fields in the compact binary encoding: little-endian fixed-width integers, IEEE 754 doubles as their
+/// bit pattern, strings and byte strings as a `u32` length then the bytes, arrays as a `u32` count then the
+/// elements, optionals as a `u8` presence flag (0 or 1) then the value.
+public struct WireWriter: Sendable {
+    /// The bytes written so far.
+    public private(set) var bytes: [UInt8]
+
+    /// Creates a writer with room for `capacity` bytes.
+    public init(capacity: Int = 128) {
+        bytes = []
+        bytes.reserveCapacity(capacity)
+    }
+
+    @inline(__always) mutating func u8(_ value: UInt8) { bytes.append(value) }
+
+    @inline(__always) mutating func u16(_ value: UInt16) {
+        bytes.append(UInt8(truncatingIfNeeded: value))
+        bytes.append(UInt8(truncatingIfNeeded: value &>> 8))
+    }
+
+    @inline(__always) mutating func u32(_ value: UInt32) {
+        withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
+    }
+
+    @inline(__always) mutating func u64(_ value: UInt64) {
+        withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
+    }
+
+    @inline(__always) mutating func i64(_ value: Int64) { u64(UInt64(bitPattern: value)) }
+    @inline(__always) mutating func f64(_ value: Double) { u64(value.bitPattern) }
+    @inline(__always) mutating func bool(_ value: Bool) { u8(value ? 1 : 0) }
+
+    mutating func string(_ value: String) {
+        var value = value
+        value.withUTF8 { utf8 in
+            u32(UInt32(truncatingIfNeeded: utf8.count))
+            bytes.append(contentsOf: utf8)
+        }
+    }
+
+    mutating func byteString(_ value: [UInt8]) {
+        u32(UInt32(truncatingIfNeeded: value.count))
+        bytes.append(contentsOf: value)
+    }
+
+    mutating func optional<T>(_ value: T?, _ write: (inout WireWriter, T) -> Void) {
+        if let value {
+            u8(1)
+            write(&self, value)
+        } else {
+            u8(0)
+        }
+    }
+
+    mutating func array<T>(_ values: [T], _ write: (inout WireWriter, T) -> Void) {
+        u32(UInt32(truncatingIfNeeded: values.count))
+        for value in values { write(&self, value) }
+    }
+
+    mutating func append(contentsOf other: some Sequence<UInt8>) { bytes.append(contentsOf: other) }
+}

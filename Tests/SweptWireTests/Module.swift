@@ -1,1 +1,0 @@
-// SweptWireTests: Swift Testing suites live beside this file.
