@@ -7,6 +7,7 @@ struct SweptBench: AsyncParsableCommand {
         commandName: "swept-bench",
         abstract: "Measure swept: tuning, training, store and cluster figures.",
         subcommands: [
+            ClusterBench.self,
         ]
     )
 }

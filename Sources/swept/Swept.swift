@@ -7,6 +7,9 @@ struct Swept: AsyncParsableCommand {
         commandName: "swept",
         abstract: "Distributed hyperparameter tuning: coordinator, workers, studies and their results.",
         subcommands: [
+            CoordinatorCommand.self,
+            WorkerCommand.self,
+            SubmitCommand.self,
         ]
     )
 }

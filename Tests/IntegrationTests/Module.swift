@@ -1,1 +1,0 @@
-// IntegrationTests: Swift Testing suites live beside this file.
