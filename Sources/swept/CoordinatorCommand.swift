@@ -10,8 +10,8 @@ struct CoordinatorCommand: AsyncParsableCommand {
         commandName: "coordinator",
         abstract: "Run the coordinator: schedules studies, leases trials to workers, writes the store.",
         discussion: """
-            The coordinator is the only process that writes the store. Workers and clients reach it over nng;
-            every message is authenticated with the cluster secret. Kill it at any time: started again on the
+            The coordinator is the only process that writes the store. Workers and clients reach it over nng; \
+            every message is authenticated with the cluster secret. Kill it at any time: started again on the \
             same store it rebuilds every study and lease, and workers reconnect on their own.
 
             Examples:

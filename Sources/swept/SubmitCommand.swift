@@ -8,7 +8,8 @@ struct SubmitCommand: AsyncParsableCommand {
         commandName: "submit",
         abstract: "Launch a study on a running coordinator from a JSON study spec.",
         discussion: """
-            The spec names the study, its directions, search space, sampler, pruner, budget and objective.
+            The spec names the study, its directions, search space, sampler, pruner, budget and objective. \
+            Until the YAML study configs land, this is the way to launch a study from the command line.
 
             Example spec (demo.json):
               {"name": "demo", "direction": "minimize",

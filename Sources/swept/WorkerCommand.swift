@@ -10,8 +10,8 @@ struct WorkerCommand: AsyncParsableCommand {
         commandName: "worker",
         abstract: "Run a worker: pulls trials from the coordinator, runs them, streams intermediate values.",
         discussion: """
-            A worker may start before the coordinator: it keeps reconnecting with backoff and jitter. On SIGTERM
-            it takes no new trial, lets running ones finish within --term-grace seconds, releases the rest to the
+            A worker may start before the coordinator: it keeps reconnecting with backoff and jitter. On SIGTERM \
+            it takes no new trial, lets running ones finish within --term-grace seconds, releases the rest to the \
             coordinator and exits 0.
 
             Examples:

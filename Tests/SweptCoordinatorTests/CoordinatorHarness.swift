@@ -22,7 +22,7 @@ final class Harness: @unchecked Sendable {
     var counters: [String: UInt64] = [:]
     var runTask: Task<Void, any Error>?
 
-    init(settings: CoordinatorSettings = CoordinatorSettings(leaseTTLMillis: 500, heartbeatIntervalMillis: 100)) async throws {
+    init(settings: CoordinatorSettings = CoordinatorSettings(leaseTTLMillis: 20_000, heartbeatIntervalMillis: 100)) async throws {
         directory = NSTemporaryDirectory() + "swept-coord-\(UInt32.random(in: 0...UInt32.max))"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         storePath = directory + "/swept.db"

@@ -72,11 +72,12 @@ struct CoordinatorProtocolTests {
 
     @Test("an expired lease fails the trial as lost and retries its parameters with retry_of")
     func expiryRetries() async throws {
-        let h = try await Harness()
+        let h = try await Harness(settings: CoordinatorSettings(leaseTTLMillis: 300, heartbeatIntervalMillis: 100))
         try await h.launch("expire", trials: 2, maxRetries: 1)
         await h.register("w1")
         let lost = try #require(await h.acquire("w1"))
-        try await Task.sleep(for: .milliseconds(900))
+        let expired = await eventually(timeout: 10) { try h.readTrials("expire").first?.trial.state == .fail }
+        #expect(expired)
         let late = await h.send(.reportIntermediate(IntermediateReport(
             trialID: lost.trialID, leaseEpoch: lost.leaseEpoch, step: 0, value: 1)))
         #expect(late.decision == .revoked)
@@ -92,15 +93,15 @@ struct CoordinatorProtocolTests {
 
     @Test("heartbeats keep a lease alive past its TTL")
     func heartbeatsExtend() async throws {
-        let h = try await Harness()
+        let h = try await Harness(settings: CoordinatorSettings(leaseTTLMillis: 1_000, heartbeatIntervalMillis: 200))
         try await h.launch("beat", trials: 1)
         await h.register("w1")
         let assignment = try #require(await h.acquire("w1"))
         let lease = TrialLease(trialID: assignment.trialID, leaseEpoch: assignment.leaseEpoch)
         for _ in 0..<8 {
-            try await Task.sleep(for: .milliseconds(150))
+            try await Task.sleep(for: .milliseconds(200))
             let ack = await h.send(.heartbeat(Heartbeat(leases: [lease])))
-            #expect(ack == .heartbeatAck(HeartbeatAck(leaseTTLMillis: 500, verdicts: [
+            #expect(ack == .heartbeatAck(HeartbeatAck(leaseTTLMillis: 1_000, verdicts: [
                 TrialVerdict(trialID: assignment.trialID, decision: .continue),
             ])))
         }
@@ -121,7 +122,7 @@ struct CoordinatorProtocolTests {
         #expect(report.decision == .stop)
         let beat = await h.send(.heartbeat(Heartbeat(leases: [TrialLease(trialID: assignment.trialID,
                                                                           leaseEpoch: assignment.leaseEpoch)])))
-        #expect(beat == .heartbeatAck(HeartbeatAck(leaseTTLMillis: 500, verdicts: [
+        #expect(beat == .heartbeatAck(HeartbeatAck(leaseTTLMillis: 20_000, verdicts: [
             TrialVerdict(trialID: assignment.trialID, decision: .stop),
         ])))
         #expect(await h.acquire("w1") == nil)
@@ -192,9 +193,12 @@ struct CoordinatorProtocolTests {
             quarantineSeconds: 60))
         try await h.launch("flaky", trials: 10, maxRetries: 5)
         await h.register("w1")
-        for _ in 0..<2 {
+        for round in 1...2 {
             _ = try #require(await h.acquire("w1"))
-            try await Task.sleep(for: .milliseconds(300))
+            let lost = await eventually(timeout: 10) {
+                try h.readTrials("flaky").filter { $0.trial.state == .fail }.count == round
+            }
+            #expect(lost)
         }
         let reply = await h.send(.acquireTrial(AcquireTrial(slot: 0, study: nil, waitMillis: 0)))
         guard case .noTrial(let none) = reply else {
@@ -226,4 +230,14 @@ struct CoordinatorProtocolTests {
             #expect(error.message.contains("bad.json"))
         }
     }
+}
+
+/// Waits until `condition` holds or `timeout` seconds pass.
+func eventually(timeout: Double, _ condition: () throws -> Bool) async -> Bool {
+    let deadline = Date().addingTimeInterval(timeout)
+    while Date() < deadline {
+        if (try? condition()) == true { return true }
+        try? await Task.sleep(for: .milliseconds(20))
+    }
+    return (try? condition()) == true
 }

@@ -46,9 +46,9 @@ public final class Coordinator: Sendable {
         cache = ReplyCache(limit: settings.replyCachePerSender)
         core = CoordinatorCore(settings: settings, journal: journal, nextTrialID: try store.maxTrialID() + 1,
                                clock: clock)
-        let skipped = try await core.restore(from: store)
+        let skipped = try core.sync { try $0.restore(from: store) }
         for reason in skipped { logger.warning("study not resumed: \(reason)") }
-        let counts = await core.restoredCounts()
+        let counts = core.sync { $0.restoredCounts() }
         logger.info("restored \(counts.studies) studies, \(counts.leases) live leases, \(counts.workers) workers")
     }
 
@@ -71,7 +71,7 @@ public final class Coordinator: Sendable {
             try await group.next()
             group.cancelAll()
         }
-        await journal.drain()
+        await journal.close()
         if let error = failure.value.withLock({ $0 }) { throw error }
     }
 
@@ -82,7 +82,7 @@ public final class Coordinator: Sendable {
 
     /// Lost leases detected since start.
     public var lostLeaseCount: Int {
-        get async { await core.lostLeaseCount() }
+        core.sync { $0.lostLeaseCount() }
     }
 
     private func sweepLoop() async {
@@ -90,7 +90,7 @@ public final class Coordinator: Sendable {
         while !Task.isCancelled {
             try? await Task.sleep(for: period)
             if failure.value.withLock({ $0 != nil }) { return }
-            let ticket = await core.sweep()
+            let ticket = core.sync { $0.sweep() }
             try? await journal.wait(ticket)
         }
     }
@@ -108,6 +108,9 @@ public final class Coordinator: Sendable {
             return await promise.value()
         case .execute(let promise):
             let reply = await execute(request)
+            if case .error(let error) = reply, [.unavailable, .notRegistered].contains(error.code) {
+                cache.forget(request.header)
+            }
             promise.fulfill(reply)
             return reply
         }
@@ -118,29 +121,29 @@ public final class Coordinator: Sendable {
         let decision: Decision
         switch request.body {
         case .registerWorker(let capabilities):
-            decision = await core.register(header, capabilities)
+            decision = core.sync { $0.register(header, capabilities) }
         case .acquireTrial(let body):
             decision = await acquire(header, body)
         case .reportIntermediate(let body):
-            decision = await core.report(header, body)
+            decision = core.sync { $0.report(header, body) }
         case .finishTrial(let body):
-            decision = await core.finish(header, body)
+            decision = core.sync { $0.finish(header, body) }
         case .heartbeat(let body):
-            decision = await core.heartbeat(header, body)
+            decision = core.sync { $0.heartbeat(header, body) }
         case .releaseTrial(let body):
-            decision = await core.release(header, body)
+            decision = core.sync { $0.release(header, body) }
         case .launchStudy(let body):
             decision = await launch(body)
         case .status(let body):
-            decision = await core.status(body)
+            decision = core.sync { $0.status(body) }
         case .trials(let body):
-            decision = await core.trials(body)
+            decision = core.sync { $0.trials(body) }
         case .best(let body):
-            decision = await core.best(body)
+            decision = core.sync { $0.best(body) }
         case .stopStudy(let body):
-            decision = await core.stop(body)
+            decision = core.sync { $0.stop(body) }
         case .enqueueTrial(let body):
-            decision = await core.enqueue(body)
+            decision = core.sync { $0.enqueue(body) }
         }
         do {
             try await journal.wait(decision.ticket)
@@ -155,7 +158,7 @@ public final class Coordinator: Sendable {
         let wait = Double(min(body.waitMillis, settings.maxAcquireWaitMillis)) / 1000
         let start = ContinuousClock.now
         while true {
-            let decision = await core.acquire(header, body)
+            let decision = core.sync { $0.acquire(header, body) }
             guard case .noTrial(let none) = decision.reply, none.reason == .noneReady else { return decision }
             let elapsed = start.duration(to: .now)
             let left = wait - (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
@@ -177,11 +180,11 @@ public final class Coordinator: Sendable {
             return .error(.invalidConfig, "\(body.sourceName): this coordinator takes JSON study specs; convert the "
                 + "YAML config with the CLI (swept launch) or send format json")
         }
-        if let early = await core.beginLaunch(spec, resume: body.resumeIfExists) { return early }
+        if let early = core.sync({ $0.beginLaunch(spec, resume: body.resumeIfExists) }) { return early }
         let launchedAt = SystemClock.now()
         do {
             if try store.study(named: spec.name) != nil {
-                await core.cancelLaunch(spec.name)
+                core.sync { $0.cancelLaunch(spec.name) }
                 return .error(.conflict, "launchStudy: the store already has a study named '\(spec.name)' that this "
                     + "coordinator did not launch; choose another name")
             }
@@ -193,9 +196,9 @@ public final class Coordinator: Sendable {
                     StudyAttributes.launchedAt: .double(launchedAt),
                 ])
             logger.info("launched study '\(spec.name)' (id \(record.id.rawValue))")
-            return try await core.finishLaunch(spec, record: record)
+            return try core.sync { try $0.finishLaunch(spec, record: record) }
         } catch {
-            await core.cancelLaunch(spec.name)
+            core.sync { $0.cancelLaunch(spec.name) }
             return .error(.internal, "launchStudy '\(spec.name)': \(error)")
         }
     }

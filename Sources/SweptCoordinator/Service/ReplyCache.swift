@@ -89,6 +89,16 @@ final class ReplyCache: Sendable {
         }
     }
 
+    /// Drops the reply of one request, so that a retry under the same id is decided again (for replies that
+    /// say "not now", such as `unavailable` and `notRegistered`).
+    func forget(_ header: WireHeader) {
+        senders.withLock { senders in
+            guard var cache = senders[header.senderID], cache.incarnation == header.incarnation else { return }
+            cache.entries[header.requestID] = nil
+            senders[header.senderID] = cache
+        }
+    }
+
     /// Senders with cached replies (for tests and status).
     var senderCount: Int { senders.withLock { $0.count } }
 }

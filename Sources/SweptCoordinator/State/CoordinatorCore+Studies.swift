@@ -5,7 +5,7 @@ import SweptWire
 extension CoordinatorCore {
     /// Reserves a study name for a launch; the reply when the launch is answered at once (resume or conflict).
     func beginLaunch(_ spec: StudySpec, resume: Bool) -> Decision? {
-        if let id = studiesByName[spec.name], let runtime = studies[id] {
+        if let id = studiesByName[spec.name], studies[id] != nil {
             guard resume else {
                 return .error(.conflict, "launchStudy: a study named '\(spec.name)' exists; pass resume to continue it")
             }

@@ -99,6 +99,43 @@ extension StudyStore {
         }
     }
 
+    /// Applies `mutations` like `apply(_:)`, synchronously on the calling thread: for a caller that runs its
+    /// own commit loop on a dedicated thread (the coordinator's journal), saving the hops of the async path.
+    /// Writes from both paths are serialized by the database's single writer connection.
+    public func applySynchronously(_ mutations: [StoreMutation]) throws -> [StoreError?] {
+        guard committer != nil, let pool = reader as? DatabasePool else {
+            throw StoreError(.readOnly, "apply coordinator changes: store \(path) was opened read-only")
+        }
+        let now = clock()
+        do {
+            return try pool.writeWithoutTransaction { db -> [StoreError?] in
+                try db.beginTransaction(.immediate)
+                var errors: [StoreError?] = []
+                errors.reserveCapacity(mutations.count)
+                for mutation in mutations {
+                    do {
+                        try db.inSavepoint {
+                            try Self.apply(mutation, db, now: now)
+                            return .commit
+                        }
+                        errors.append(nil)
+                    } catch {
+                        errors.append(StoreError.wrap(error, path: path, doing: "apply coordinator change"))
+                    }
+                }
+                do {
+                    try db.commit()
+                } catch {
+                    if db.isInsideTransaction { try? db.rollback() }
+                    throw error
+                }
+                return errors
+            }
+        } catch {
+            throw StoreError.wrap(error, path: path, doing: "commit coordinator changes")
+        }
+    }
+
     static func apply(_ mutation: StoreMutation, _ db: Database, now: Double) throws {
         switch mutation {
         case .startTrial(let start):

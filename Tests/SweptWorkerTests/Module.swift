@@ -1,1 +1,0 @@
-// SweptWorkerTests: Swift Testing suites live beside this file.
