@@ -54,11 +54,11 @@ public struct FloatDistribution: Hashable, Sendable {
         return low == high
     }
 
-    /// Whether an internal value lies in the range (and on the grid when stepped).
+    /// Whether an internal value lies in the range (and within 1e-8 steps of the grid when stepped, as in Optuna).
     public func contains(_ value: Double) -> Bool {
         guard value.isFinite, low <= value, value <= high else { return false }
         guard let step else { return true }
         let steps = (value - low) / step
-        return abs(steps - steps.rounded()) <= 1e-8 * max(1, abs(steps))
+        return abs(steps - steps.rounded()) < 1e-8  // Optuna's tolerance
     }
 }

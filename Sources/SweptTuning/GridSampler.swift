@@ -83,7 +83,9 @@ public final class GridSampler: Sampler {
             )
         }
         guard points.indices.contains(id) else {
-            throw TuningError(.invalidArgument, "grid_id \(id) of trial \(trial.number) is outside the grid of \(gridSize)")
+            throw TuningError(
+                .invalidArgument, "grid_id \(id) of trial \(trial.number) is outside the grid of \(gridSize)"
+            )
         }
         let value = points[id][column]
         let internalValue: Double

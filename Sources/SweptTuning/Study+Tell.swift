@@ -1,8 +1,8 @@
 extension Study {
     /// Finishes running trial `number`, with Optuna's rules:
-    /// - no state: COMPLETE when `values` are finite, one per direction; non-finite values give FAIL (the reason
-    ///   goes to the system attribute `fail_reason`);
-    /// - `.complete` needs finite values; `.pruned` and `.fail` take no values; a PRUNED trial's value becomes
+    /// - no state: COMPLETE when `values` hold no NaN, one per direction (±infinity is accepted, as Optuna 5.0
+    ///   does); a NaN gives FAIL (the reason goes to the system attribute `fail_reason`);
+    /// - `.complete` needs values without NaN; `.pruned` and `.fail` take no values; a PRUNED trial's value becomes
     ///   its intermediate value at the last step, unless that is NaN.
     /// - Throws: `TuningError` for a trial that is not running (finished or waiting), a wrong number of values,
     ///   a state other than COMPLETE / PRUNED / FAIL, or missing/extra values for the state.
@@ -11,7 +11,8 @@ extension Study {
         let index = try runningIndex(number)
         if let state, !state.isFinished {
             throw TuningError(
-                .invalidArgument, "tell: state must be COMPLETE, PRUNED or FAIL, got \(state.rawValue) (trial \(number))"
+                .invalidArgument,
+                "tell: state must be COMPLETE, PRUNED or FAIL, got \(state.rawValue) (trial \(number))"
             )
         }
         if let values, values.count != directions.count {
@@ -27,22 +28,26 @@ extension Study {
         case nil, .complete:
             guard let values else {
                 throw TuningError(
-                    .invalidArgument, "tell: values are required for a COMPLETE trial (trial \(number)); none were given"
+                    .invalidArgument,
+                    "tell: values are required for a COMPLETE trial (trial \(number)); none were given"
                 )
             }
-            if values.allSatisfy(\.isFinite) {
+            if !values.contains(where: \.isNaN) {
                 finalState = .complete
                 finalValues = values
             } else if state == .complete {
-                throw TuningError(.invalidArgument, "tell: state COMPLETE needs finite values, got \(values) (trial \(number))")
+                throw TuningError(
+                    .invalidArgument, "tell: state COMPLETE needs values without NaN, got \(values) (trial \(number))"
+                )
             } else {
                 finalState = .fail
-                failReason = "The value(s) \(values) are not finite; the trial failed."
+                failReason = "The value(s) \(values) contain NaN; the trial failed."
             }
         case .pruned, .fail:
             if values != nil {
                 throw TuningError(
-                    .invalidArgument, "tell: values cannot be given with state \(state?.rawValue ?? "") (trial \(number))"
+                    .invalidArgument,
+                    "tell: values cannot be given with state \(state?.rawValue ?? "") (trial \(number))"
                 )
             }
             finalState = state ?? .fail

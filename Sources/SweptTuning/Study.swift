@@ -23,6 +23,11 @@ public final class Study: StudyView {
     /// The module does no I/O, so callers that want timestamps supply the clock.
     public var clock: (@Sendable () -> Double)?
 
+    /// Attributes of the study set by the user (Optuna's study user attributes).
+    public var userAttributes: [String: AttributeValue] = [:]
+    /// Attributes of the study set by the system.
+    public var systemAttributes: [String: AttributeValue] = [:]
+
     /// Every trial, index = number.
     public internal(set) var trials: [FrozenTrial] = []
     /// How many trials are COMPLETE.

@@ -13,10 +13,16 @@ public final class Trial {
     }
 
     /// The current snapshot of this trial.
-    public var frozen: FrozenTrial { study.trials[number] }
+    /// - Throws: `TuningError.unknownTrial` when the study no longer has it (after a `restore` with fewer trials).
+    public var frozen: FrozenTrial {
+        get throws { try study.frozenTrial(number) }
+    }
 
-    /// The parameters suggested so far, in external representation.
-    public var params: [String: ParamValue] { frozen.params }
+    /// The parameters suggested so far, in external representation (empty if the study no longer has this trial,
+    /// after a `restore` with fewer trials).
+    public var params: [String: ParamValue] {
+        study.trials.indices.contains(number) ? study.trials[number].params : [:]
+    }
 
     /// Suggests a value for `name` from `distribution`; see `Study.suggest(trial:name:distribution:)`.
     public func suggest(_ name: String, _ distribution: Distribution) throws -> ParamValue {

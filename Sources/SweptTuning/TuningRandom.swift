@@ -58,10 +58,18 @@ public struct TuningRandom: RandomNumberGenerator, Sendable {
         low + (high - low) * nextDouble()
     }
 
-    /// A uniform integer in `0..<count`; `count` must be positive.
+    /// A uniform integer in `0..<count` (0 when `count <= 1`), by Lemire's multiply-and-reject method, spelled
+    /// out here so the sequence does not depend on the standard library's version.
     @inlinable
     public mutating func index(below count: Int) -> Int {
-        Int.random(in: 0..<max(count, 1), using: &self)
+        guard count > 1 else { return 0 }
+        let bound = UInt64(count)
+        var product = next().multipliedFullWidth(by: bound)
+        if product.low < bound {
+            let threshold = (0 &- bound) % bound
+            while product.low < threshold { product = next().multipliedFullWidth(by: bound) }
+        }
+        return Int(product.high)
     }
 
     /// A standard normal draw (Box–Muller, one value per call).

@@ -138,3 +138,23 @@ struct DistributionTests {
         #expect(continuous.fromSamplingSpace(1) < 1)
     }
 }
+
+@Suite("Seeded random numbers")
+struct TuningRandomTests {
+    @Test func sameSeedSameSequenceAndRanges() {
+        var first = TuningRandom(seed: 99)
+        var second = TuningRandom(seed: 99)
+        var other = TuningRandom(seed: 100)
+        let a = (0..<50).map { _ in first.next() }
+        #expect(a == (0..<50).map { _ in second.next() })
+        #expect(a != (0..<50).map { _ in other.next() })
+        var counts = [Int](repeating: 0, count: 3)
+        for _ in 0..<3000 {
+            let double = first.nextDouble()
+            #expect(double >= 0 && double < 1)
+            counts[first.index(below: 3)] += 1
+        }
+        #expect(counts.allSatisfy { $0 > 900 && $0 < 1100 })
+        #expect(first.index(below: 1) == 0)
+    }
+}

@@ -19,7 +19,9 @@ struct PruningScenario {
 
 @Suite("Median and percentile pruners")
 struct PrunerTests {
-    static func median(startup: Int = 0, warmup: Int = 0, interval: Int = 1, minTrials: Int = 1) throws -> MedianPruner {
+    static func median(
+        startup: Int = 0, warmup: Int = 0, interval: Int = 1, minTrials: Int = 1
+    ) throws -> MedianPruner {
         try MedianPruner(nStartupTrials: startup, nWarmupSteps: warmup, intervalSteps: interval, nMinTrials: minTrials)
     }
 
@@ -178,5 +180,12 @@ struct PercentileTests {
         #expect(Percentile.nanLinear([1, 2, 3], q: 0) == 1)
         #expect(Percentile.nanLinear([1, 2, 3], q: 100) == 3)
         #expect(Percentile.ofSorted([7], q: 30) == 7)
+    }
+
+    /// Bit-exact against numpy 2 `nanpercentile` (values printed with repr from the peer venv).
+    @Test func matchesNumpyBitForBit() {
+        #expect(Percentile.nanLinear([0.1, 0.7, 0.2, .nan, 0.9], q: 33.3) == 0.1999)
+        #expect(Percentile.nanLinear([3.0, -1.0, 2.5, 7.25], q: 66.7) == 3.0042500000000016)
+        #expect(Percentile.nanLinear([0.001, 5.0, -2.0, 0.3, 0.31, .nan], q: 90) == 3.1240000000000006)
     }
 }

@@ -41,15 +41,23 @@ struct StudyTests {
         #expect(try study.tell(trial, values: [1, 2]).state == .complete)
     }
 
-    @Test(arguments: [Double.nan, .infinity, -.infinity])
-    func nonFiniteValueFailsTheTrial(_ value: Double) throws {
-        let study = Study()
+    @Test func nanValueFailsTheTrial() throws {
+        let study = try Study(directions: [.minimize, .minimize])
         let trial = try study.ask()
-        let told = try study.tell(trial, value: value)
+        let told = try study.tell(trial, values: [1, .nan])
         #expect(told.state == .fail)
         #expect(told.values == nil)
         #expect(told.systemAttributes["fail_reason"] != nil)
         #expect(study.completedTrialCount == 0)
+    }
+
+    /// Optuna 5.0 completes a trial told ±infinity (checked against optuna 5.0.0); so does swept.
+    @Test(arguments: [Double.infinity, -.infinity])
+    func infiniteValueCompletesTheTrial(_ value: Double) throws {
+        let study = Study()
+        let told = try study.tell(try study.ask(), value: value)
+        #expect(told.state == .complete)
+        #expect(told.values == [value])
     }
 
     @Test func stateArgumentRules() throws {
@@ -85,8 +93,8 @@ struct StudyTests {
         #expect(try trial.report(1.5, step: 2))
         #expect(try !trial.report(9, step: 2))
         #expect(try trial.report(.nan, step: 3))
-        #expect(trial.frozen.intermediateValues[2] == 1.5)
-        #expect(trial.frozen.intermediateValues[3]?.isNaN == true)
+        #expect(try trial.frozen.intermediateValues[2] == 1.5)
+        #expect(try trial.frozen.intermediateValues[3]?.isNaN == true)
         #expect(throws: TuningError.self) { try trial.report(1, step: -1) }
     }
 
@@ -158,7 +166,7 @@ struct StudyTests {
         ]
         let trial = try study.ask(fixedDistributions: space)
         #expect(Set(trial.params.keys) == ["lr", "act"])
-        #expect(trial.frozen.distributions == space)
+        #expect(try trial.frozen.distributions == space)
     }
 
     @Test func userAttributes() throws {
@@ -201,5 +209,29 @@ struct StudyTests {
         try study.tell(try study.ask(), state: .fail)
         // Dominated: [1,0] by [1,1]; [3,3] by [2,3]. Equal vectors [2,3] both stay.
         #expect(study.bestTrials.map(\.number) == [0, 1, 4, 5, 6])
+    }
+
+    @Test func timestampsComeFromTheStudysClock() throws {
+        let study = Study()
+        try study.enqueue(params: ["x": 1])
+        #expect(study.trials[0].startedAt == nil)
+        study.clock = { 1_700_000_000.5 }
+        let trial = try study.ask()
+        #expect(try trial.frozen.startedAt == 1_700_000_000.5)
+        #expect(try trial.frozen.completedAt == nil)
+        study.clock = { 1_700_000_002 }
+        #expect(try study.tell(trial, value: 0).completedAt == 1_700_000_002)
+        study.clock = nil
+        #expect(try study.ask().frozen.startedAt == nil)
+    }
+
+    @Test func aFailingFixedSuggestionFailsTheNewTrial() throws {
+        let study = Study()
+        try study.enqueue(params: ["x": 7])
+        let space: [String: Distribution] = ["x": .float(try FloatDistribution(low: 0, high: 1))]
+        let error = #expect(throws: TuningError.self) { try study.ask(fixedDistributions: space) }
+        #expect(error?.message.contains("'x'") == true)
+        #expect(study.trials[0].state == .fail)
+        #expect(try study.ask(fixedDistributions: space).number == 1)
     }
 }
