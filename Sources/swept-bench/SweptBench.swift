@@ -9,6 +9,8 @@ struct SweptBench: AsyncParsableCommand {
         subcommands: [
             ClusterBench.self,
             CoreBench.self,
+            TPEBench.self,
+            QualityBench.self,
         ]
     )
 }

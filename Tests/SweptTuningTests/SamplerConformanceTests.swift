@@ -17,6 +17,7 @@ struct SamplerConformanceTests {
     static let conformanceSamplers: [SamplerFactory] = [
         SamplerFactory(name: "random") { RandomSampler(seed: $0) },
         SamplerFactory(name: "grid") { seed in try GridSampler(searchSpace: ConformanceSpace.grid, seed: seed) },
+        SamplerFactory(name: "tpe") { TPESampler(seed: $0, nStartupTrials: 5) },
     ]
 
     @Test(arguments: conformanceSamplers)

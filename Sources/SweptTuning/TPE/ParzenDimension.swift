@@ -1,11 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// One search-space dimension as TPE's Parzen estimator sees it: its kernel kind and its domain.
 ///
 /// Numerical dimensions work on the *adapted* domain: widened by step/2 on each side when stepped (ints always
@@ -48,8 +40,8 @@ public struct ParzenDimension: Hashable, Sendable {
         } else {
             kernel = .continuous
         }
-        adaptedLow = isLog ? log(lo) : lo
-        adaptedHigh = isLog ? log(hi) : hi
+        adaptedLow = isLog ? TuningMath.log(lo) : lo
+        adaptedHigh = isLog ? TuningMath.log(hi) : hi
     }
 
     /// A categorical dimension with `choices` choices (indices 0..<choices).
@@ -70,12 +62,12 @@ public struct ParzenDimension: Hashable, Sendable {
 
     /// Maps an internal value to kernel space (log for log dimensions).
     @inline(__always)
-    public func transform(_ x: Double) -> Double { isLog ? log(x) : x }
+    public func transform(_ x: Double) -> Double { isLog ? TuningMath.log(x) : x }
 
     /// Maps a draw in kernel space back to an internal value: exp for log, then round onto the step grid and
     /// clip for stepped dimensions (Optuna's rule: low + round((x − low)/step)·step, clipped to [low, high]).
     public func untransform(_ y: Double) -> Double {
-        var x = isLog ? exp(y) : y
+        var x = isLog ? TuningMath.exp(y) : y
         if case .discrete(let step) = kernel {
             x = min(max(low + ((x - low) / step).rounded(.toNearestOrEven) * step, low), high)
         }

@@ -1,11 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Settings of TPE's Parzen estimator (Optuna 5.0 defaults: prior weight 1, magic clip on, endpoints off).
 public struct ParzenEstimatorParameters: Hashable, Sendable {
     /// Weight of the prior component (≥ 0).
@@ -63,7 +55,8 @@ public struct ParzenEstimator: Sendable {
         for (d, dim) in dimensions.enumerated() {
             switch dim.kernel {
             case .categorical(let choices):
-                rows.append(Self.categoricalRows(observations[d], choices: choices, priorWeight: parameters.priorWeight))
+                rows.append(
+                    Self.categoricalRows(observations[d], choices: choices, priorWeight: parameters.priorWeight))
                 mus.append([]); sigmas.append([])
             case .continuous, .discrete:
                 let transformed = observations[d].map(dim.transform)
@@ -123,12 +116,12 @@ public struct ParzenEstimator: Sendable {
 
     /// Log density of the mixture at one point (internal representation, one value per dimension).
     public func logPDF(_ point: [Double]) -> Double {
-        var terms = weights.map { log($0) }
+        var terms = weights.map { TuningMath.log($0) }
         for (d, dim) in dimensions.enumerated() {
             switch dim.kernel {
             case .categorical(let choices):
                 let k = Int(point[d])
-                for j in terms.indices { terms[j] += log(rows[d][j * choices + k]) }
+                for j in terms.indices { terms[j] += TuningMath.log(rows[d][j * choices + k]) }
             case .continuous:
                 let x = dim.transform(point[d])
                 for j in terms.indices {
@@ -205,8 +198,8 @@ public struct ParzenEstimator: Sendable {
         guard var m = terms.max() else { return -.infinity }
         if m == -.infinity { m = 0 }
         var s = 0.0
-        for t in terms { s += exp(t - m) }
-        return log(s) + m
+        for t in terms { s += TuningMath.exp(t - m) }
+        return TuningMath.log(s) + m
     }
 }
 
@@ -227,7 +220,7 @@ public enum TPEWeights {
         return w
     }
 
-    /// gamma(n) = min(⌈0.1·n⌉, 25): how many finished trials form the "below" group. Computed in floating
-    /// point exactly as Optuna does, so 0.1·30 = 3.0000000000000004 rounds up to 4.
+    /// gamma(n) = min(⌈0.1·n⌉, 25): how many finished trials form the "below" group (computed in floating
+    /// point, as Optuna does).
     public static func gamma(_ n: Int) -> Int { min(Int((0.1 * Double(n)).rounded(.up)), 25) }
 }

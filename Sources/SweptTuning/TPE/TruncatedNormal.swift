@@ -1,11 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Standard-normal helpers for truncated and discretized Gaussian kernels, with the numerics of Optuna 5.0's
 /// `samplers/_tpe/_truncnorm.py` (itself a port of SciPy's): work in the left tail, switch to an asymptotic
 /// series far out, and avoid cancellation in the central case.
@@ -16,16 +8,16 @@ public enum TruncatedNormal {
     /// Φ(a), the standard normal CDF, accurate in both tails.
     public static func cdf(_ a: Double) -> Double {
         let x = a / 2.0.squareRoot()
-        if x < -1 / 2.0.squareRoot() { return 0.5 * erfc(-x) }
-        if x < 1 / 2.0.squareRoot() { return 0.5 + 0.5 * erf(x) }
-        return 1.0 - 0.5 * erfc(x)
+        if x < -1 / 2.0.squareRoot() { return 0.5 * TuningMath.erfc(-x) }
+        if x < 1 / 2.0.squareRoot() { return 0.5 + 0.5 * TuningMath.erf(x) }
+        return 1.0 - 0.5 * TuningMath.erfc(x)
     }
 
     /// log Φ(a), accurate for very negative `a` (asymptotic series below −20).
     public static func logCDF(_ a: Double) -> Double {
         if a > 6 { return -cdf(-a) }
-        if a > -20 { return log(cdf(a)) }
-        let logLHS = -0.5 * a * a - log(-a) - 0.5 * log(2 * Double.pi)
+        if a > -20 { return TuningMath.log(cdf(a)) }
+        let logLHS = -0.5 * a * a - TuningMath.log(-a) - 0.5 * TuningMath.log(2 * Double.pi)
         var lastTotal = 0.0
         var rightHandSide = 1.0
         var numerator = 1.0
@@ -41,14 +33,14 @@ public enum TruncatedNormal {
             numerator *= 2 * i - 1
             rightHandSide += sign * numerator * denomFactor
         }
-        return logLHS + log(rightHandSide)
+        return logLHS + TuningMath.log(rightHandSide)
     }
 
     /// log(Φ(b) − Φ(a)) for a ≤ b: the log of the standard normal mass on [a, b].
     public static func logMass(_ a: Double, _ b: Double) -> Double {
         if b <= 0 { return logDiff(logCDF(b), logCDF(a)) }
         if a > 0 { return logDiff(logCDF(-a), logCDF(-b)) }
-        return log1p(-centralCDF(a) - centralCDF(-b))
+        return TuningMath.log1p(-centralCDF(a) - centralCDF(-b))
     }
 
     /// log φ(z) of the standard normal density.
@@ -61,35 +53,78 @@ public enum TruncatedNormal {
         if a == b { return .nan }
         let z = (x - mu) / sigma
         if z < a || z > b { return -.infinity }
-        return logDensity(z) - logMass(a, b) - log(sigma)
+        return logDensity(z) - logMass(a, b) - TuningMath.log(sigma)
     }
 
-    /// The quantile `q` ∈ [0, 1] of the standard normal truncated to [a, b] (Optuna's `ppf`).
+    /// The quantile `q` ∈ [0, 1] of the standard normal truncated to [a, b].
+    ///
+    /// When the truncated mass is not tiny, Φ⁻¹(Φ(a) + q·(Φ(b) − Φ(a))) on the side with the better-conditioned
+    /// tail (one rational approximation plus a Halley step, ~1e-15 relative); otherwise Optuna's `ppf` (Newton
+    /// on log Φ), which stays accurate far out in the tails.
     public static func quantile(_ q: Double, _ a: Double, _ b: Double) -> Double {
         if a == b { return .nan }
         if q == 0 { return a }
         if q == 1 { return b }
+        if a < 0 {
+            let pa = cdf(a), pb = cdf(b)
+            let p = pa + q * (pb - pa)
+            if pb - pa > 1e-6 && p > 1e-10 && p < 0.5 { return min(max(inverseCDF(p), a), b) }
+        } else {
+            let pa = cdf(-b), pb = cdf(-a)
+            let p = pa + (1 - q) * (pb - pa)
+            if pb - pa > 1e-6 && p > 1e-10 && p < 0.5 { return min(max(-inverseCDF(p), a), b) }
+        }
+        return quantileByNewton(q, a, b)
+    }
+
+    /// Φ⁻¹(p) for p in (0, 0.5]: Acklam's rational approximation refined by one Halley step.
+    static func inverseCDF(_ p: Double) -> Double {
+        let a = [-3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02, 1.383577518672690e+02,
+                 -3.066479806614716e+01, 2.506628277459239e+00]
+        let b = [-5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02, 6.680131188771972e+01,
+                 -1.328068155288572e+01]
+        let c = [-7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00, -2.549732539343734e+00,
+                 4.374664141464968e+00, 2.938163982698783e+00]
+        let d = [7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00, 3.754408661907416e+00]
+        var x: Double
+        if p < 0.02425 {
+            let t = (-2 * TuningMath.log(p)).squareRoot()
+            x = (((((c[0] * t + c[1]) * t + c[2]) * t + c[3]) * t + c[4]) * t + c[5])
+                / ((((d[0] * t + d[1]) * t + d[2]) * t + d[3]) * t + 1)
+        } else {
+            let t = p - 0.5, r = t * t
+            x = (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * t
+                / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1)
+        }
+        let e = cdf(x) - p
+        let u = e * (2 * Double.pi).squareRoot() * TuningMath.exp(0.5 * x * x)
+        x -= u / (1 + 0.5 * x * u)
+        return x
+    }
+
+    /// Optuna's `ppf`: Newton's method on log Φ.
+    static func quantileByNewton(_ q: Double, _ a: Double, _ b: Double) -> Double {
         let mass = logMass(a, b)
         if a < 0 {
-            return inverseLogCDF(logSum(logCDF(a), log(q) + mass))
+            return inverseLogCDF(logSum(logCDF(a), TuningMath.log(q) + mass))
         }
-        return -inverseLogCDF(logSum(logCDF(-b), log1p(-q) + mass))
+        return -inverseLogCDF(logSum(logCDF(-b), TuningMath.log1p(-q) + mass))
     }
 
     /// x with log Φ(x) = y (Newton's method from Optuna's `_ndtri_exp`, relative tolerance 1e-8).
     static func inverseLogCDF(_ y: Double) -> Double {
         let flipped = y > -1e-2
-        let z = flipped ? log(-expm1(y)) : y
+        let z = flipped ? TuningMath.log(-TuningMath.expm1(y)) : y
         var x: Double
         if z < -5 {
             x = -(-2.0 * (z + logSqrt2Pi)).squareRoot()
         } else {
-            x = -(3.0.squareRoot() / Double.pi) * log(expm1(-z))
+            x = -(3.0.squareRoot() / Double.pi) * TuningMath.log(TuningMath.expm1(-z))
         }
         for _ in 0..<100 {
             let logCDFx = logCDF(x)
             let logPDFx = -0.5 * x * x - logSqrt2Pi
-            let dx = (logCDFx - z) * exp(logCDFx - logPDFx)
+            let dx = (logCDFx - z) * TuningMath.exp(logCDFx - logPDFx)
             x -= dx
             if abs(dx) < 1e-8 * abs(x) { break }
         }
@@ -97,15 +132,17 @@ public enum TruncatedNormal {
     }
 
     @inline(__always)
-    static func centralCDF(_ a: Double) -> Double { 0.5 + 0.5 * erf(a / 2.0.squareRoot()) }
+    static func centralCDF(_ a: Double) -> Double { 0.5 + 0.5 * TuningMath.erf(a / 2.0.squareRoot()) }
 
     @inline(__always)
-    static func logDiff(_ logP: Double, _ logQ: Double) -> Double { logP + log1p(-exp(logQ - logP)) }
+    static func logDiff(_ logP: Double, _ logQ: Double) -> Double {
+        logP + TuningMath.log1p(-TuningMath.exp(logQ - logP))
+    }
 
     @inline(__always)
     static func logSum(_ x: Double, _ y: Double) -> Double {
         let m = max(x, y)
         if m == -.infinity { return m }
-        return m + log1p(exp(-abs(x - y)))
+        return m + TuningMath.log1p(TuningMath.exp(-abs(x - y)))
     }
 }

@@ -1,0 +1,57 @@
+import Testing
+@testable import SweptTuning
+
+/// The golden values of optuna-semantics.md (each checked against Optuna 5.0.0), domain [−1, 1], prior weight 1.
+@Suite("Parzen estimator golden values")
+struct ParzenGoldenTests {
+    static let domain = ParzenDimension(low: -1, high: 1, step: nil, log: false)
+
+    static func sigmas(_ observations: [Double], endpoints: Bool, clip: Bool) -> [Double] {
+        let parameters = ParzenEstimatorParameters(considerMagicClip: clip, considerEndpoints: endpoints)
+        return ParzenEstimator(observations: [observations], dimensions: [domain], parameters: parameters).sigmas[0]
+    }
+
+    @Test("{−0.3, 0.3}: σ = 0.6, 0.6 with endpoints off, 0.7, 0.7 with endpoints on; prior σ = 2")
+    func twoObservations() {
+        let off = Self.sigmas([-0.3, 0.3], endpoints: false, clip: true)
+        let on = Self.sigmas([-0.3, 0.3], endpoints: true, clip: true)
+        #expect(zip(off, [0.6, 0.6, 2]).allSatisfy { abs($0 - $1) < 1e-12 })
+        #expect(zip(on, [0.7, 0.7, 2]).allSatisfy { abs($0 - $1) < 1e-12 })
+    }
+
+    @Test("{−0.4, 0.4, 0.41, 0.42}, endpoints on: 0.8, 0.8, 0.01, 0.58 unclipped; the 0.01 becomes 1/3 clipped")
+    func magicClip() {
+        let raw = Self.sigmas([-0.4, 0.4, 0.41, 0.42], endpoints: true, clip: false)
+        let clipped = Self.sigmas([-0.4, 0.4, 0.41, 0.42], endpoints: true, clip: true)
+        #expect(zip(raw, [0.8, 0.8, 0.01, 0.58, 2]).allSatisfy { abs($0 - $1) < 1e-12 }, "\(raw)")
+        #expect(zip(clipped, [0.8, 0.8, 1.0 / 3, 0.58, 2]).allSatisfy { abs($0 - $1) < 1e-12 }, "\(clipped)")
+    }
+
+    @Test("categorical: one observation at index 1 of 3 gives row [0.2, 0.6, 0.2]; the prior row is uniform")
+    func categoricalRows() {
+        let rows = ParzenEstimator.categoricalRows([1], choices: 3, priorWeight: 1)
+        #expect(zip(rows, [0.2, 0.6, 0.2, 1.0 / 3, 1.0 / 3, 1.0 / 3]).allSatisfy { abs($0 - $1) < 1e-12 }, "\(rows)")
+    }
+
+    @Test("weights: all 1 below 25, a ramp from 1/m for the oldest m − 25 beyond; gamma rounds like Optuna")
+    func weightsAndGamma() {
+        #expect(TPEWeights.ramp(3) == [1, 1, 1])
+        let w = TPEWeights.ramp(30)
+        #expect(w.count == 30 && abs(w[0] - 1.0 / 30) < 1e-15 && w[4] == 1 && w[5...].allSatisfy { $0 == 1 })
+        #expect([0, 1, 10, 11, 30, 100, 250, 251, 10_000].map(TPEWeights.gamma) == [0, 1, 1, 2, 3, 10, 25, 25, 25])
+    }
+}
+
+@Suite("Truncated normal")
+struct TruncatedNormalTests {
+    @Test("the fast quantile agrees with Optuna's Newton ppf and inverts the truncated CDF",
+          arguments: [(-1.0, 1.0), (-3.0, 0.5), (0.2, 4.0), (-8.0, -7.5), (5.0, 9.0), (-0.1, 40.0), (-40.0, 0.3)])
+    func quantile(a: Double, b: Double) {
+        for q in stride(from: 0.01, through: 0.99, by: 0.07) {
+            let fast = TruncatedNormal.quantile(q, a, b)
+            let newton = TruncatedNormal.quantileByNewton(q, a, b)
+            #expect(abs(fast - newton) <= 1e-7 * max(1, abs(newton)), "q \(q) on [\(a), \(b)]: \(fast) vs \(newton)")
+            #expect(fast >= a && fast <= b)
+        }
+    }
+}
