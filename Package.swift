@@ -98,6 +98,13 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // Fault-injection tool for SweptStoreTests: writes through the store in a separate process (to be killed).
+        .executableTarget(
+            name: "swept-store-writer",
+            dependencies: ["SweptStore", "SweptTuning"],
+            swiftSettings: swiftSettings
+        ),
+
         .testTarget(name: "SweptTuningTests", dependencies: ["SweptTuning"], resources: [.copy("Fixtures")],
                     swiftSettings: swiftSettings),
         .testTarget(name: "SweptLearnTests", dependencies: ["SweptLearn"], swiftSettings: swiftSettings),

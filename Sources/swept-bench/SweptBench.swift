@@ -8,6 +8,7 @@ struct SweptBench: AsyncParsableCommand {
         abstract: "Measure swept: tuning, training, store and cluster figures.",
         subcommands: [
             ClusterBench.self,
+            StoreBench.self,
             CoreBench.self,
             TPEBench.self,
             QualityBench.self,

@@ -1,1 +1,0 @@
-// SweptStoreTests: Swift Testing suites live beside this file.
