@@ -76,6 +76,80 @@ enum RawTransportBench {
                     group.addTask {
                         while let request = try? await context.receive(timeout: nil).bytes {
                             try? await context.send(bytes: request)
+import SweptWire
+import Synchronization
+
+/// `swept-bench cluster --raw`: the raw nng REQ/REP rate on tcp loopback and the codec cost per message.
+struct ClusterBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cluster",
+        abstract: "Measure the cluster transport: raw nng REQ/REP rate and codec cost (release builds).",
+        discussion: """
+            Prints `cluster transport=nng-raw clients=N rpc_per_s=X` for each client count (each client is its own \
+            REQ socket with `--inflight` requests in flight, default 1 like a worker; the REP side serves with a \
+            pool of contexts), \
+            then `codec encoding=… message=… bytes=… ns_per_message=…` lines: encode + HMAC sign + HMAC verify + \
+            decode of one message, binary and JSON.
+
+            Example: swept-bench cluster --raw --clients 2 --clients 8 --seconds 3
+            """
+    )
+
+    @Flag(help: "Measure the raw transport and the codec (the coordinator figures need SweptCoordinator).")
+    var raw = false
+
+    @Option(help: "Client counts to measure (repeat the option).")
+    var clients: [Int] = [2, 8]
+
+    @Option(help: "Seconds to measure each client count.")
+    var seconds: Double = 2
+
+    @Option(help: "Contexts serving on the REP side.")
+    var contexts: Int = 16
+
+    @Option(help: "Requests each client keeps in flight (one context each), pipelined on its connection.")
+    var inflight: Int = 1
+
+    @Option(help: "Request payload size in bytes (a report message is about 110).")
+    var payload: Int = 110
+
+    @Option(help: "Round trips per codec measurement (JSON runs a quarter of them).")
+    var codecIterations: Int = 200_000
+
+    func validate() throws {
+        guard raw else {
+            throw ValidationError("the coordinator figures come with SweptCoordinator; pass --raw for the transport")
+        }
+        guard clients.allSatisfy({ $0 > 0 }), seconds > 0, contexts > 0, inflight > 0, payload >= 0 else {
+            throw ValidationError(
+                "--clients, --seconds, --contexts and --inflight must be positive, --payload not negative")
+        }
+    }
+
+    func run() async throws {
+        for count in clients {
+            let rate = try await Self.rawRate(
+                clients: count, inflight: inflight, seconds: seconds, contexts: contexts,
+                payload: payload)
+            let pipelined = inflight > 1 ? " inflight=\(inflight)" : ""
+            print("cluster transport=nng-raw clients=\(count)\(pipelined) rpc_per_s=\(Int(rate.rounded()))")
+        }
+        for line in try CodecBench.lines(iterations: max(codecIterations, 40)) { print(line) }
+    }
+
+    /// Requests per second of `clients` sequential REQ sockets against one echoing REP socket.
+    static func rawRate(clients: Int, inflight: Int, seconds: Double, contexts: Int, payload: Int) async throws
+        -> Double
+    {
+        let server = try WireSocket(.reply, options: SocketOptions(receiveTimeout: nil))
+        let port = try server.listen("tcp://127.0.0.1:0").boundPort
+        let pool = try (0..<contexts).map { _ in try server.makeContext() }
+        let serving = Task {
+            await withTaskGroup(of: Void.self) { group in
+                for context in pool {
+                    group.addTask {
+                        while let request = try? await context.receive() {
+                            try? await context.send(request)
                         }
                     }
                 }
@@ -212,4 +286,46 @@ enum CoordinatorBench {
             p50: percentile(0.5), p99: percentile(0.99), commits: commits,
             pruned: outcomes.reduce(0) { $0 + $1.pruned })
     }
+}
+        defer {
+            server.close()
+            serving.cancel()
+        }
+        let sockets = try (0..<clients).map { _ in try WireSocket(.request) }
+        defer { for socket in sockets { socket.close() } }
+        for socket in sockets { try socket.dial("tcp://127.0.0.1:\(port)") }
+        let body = [UInt8](repeating: 0x5A, count: payload)
+        let flags = RunFlags()
+        let clock = ContinuousClock()
+        let elapsed = try await withThrowingTaskGroup(of: Void.self) { group -> Duration in
+            for socket in sockets {
+                for context in try (0..<inflight).map({ _ in try socket.makeContext() }) {
+                    group.addTask {
+                        while !flags.stop.load(ordering: .relaxed) {
+                            _ = try await context.request(body)
+                            if flags.measuring.load(ordering: .relaxed) { flags.completed.add(1, ordering: .relaxed) }
+                        }
+                    }
+                }
+            }
+            try await Task.sleep(for: .milliseconds(300))  // warm up: connections, thread pools
+            let start = clock.now
+            flags.measuring.store(true, ordering: .relaxed)
+            try await Task.sleep(for: .milliseconds(Int(seconds * 1000)))
+            flags.measuring.store(false, ordering: .relaxed)
+            let elapsed = clock.now - start
+            flags.stop.store(true, ordering: .relaxed)
+            try await group.waitForAll()
+            return elapsed
+        }
+        let secondsElapsed = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        return Double(flags.completed.load(ordering: .relaxed)) / secondsElapsed
+    }
+}
+
+/// Shared counters of one measurement.
+private final class RunFlags: Sendable {
+    let completed = Atomic<Int>(0)
+    let measuring = Atomic<Bool>(false)
+    let stop = Atomic<Bool>(false)
 }

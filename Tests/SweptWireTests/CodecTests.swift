@@ -1,4 +1,5 @@
 import Testing
+
 @testable import SweptWire
 
 @Suite("Codec")
@@ -25,17 +26,19 @@ struct CodecTests {
 
     @Test("extreme values survive: NaN, infinities, empty and non-ASCII strings, extreme integers")
     func extremeValues() throws {
-        let body = RequestBody.finishTrial(TrialFinish(
-            trialID: .min, leaseEpoch: .max,
-            outcome: .complete(values: [.infinity, -.infinity, .nan, -0.0, .leastNonzeroMagnitude]),
-            attributes: [TrialAttribute(key: "", value: "ünïcödé ✓ 🚀")]))
+        let body = RequestBody.finishTrial(
+            TrialFinish(
+                trialID: .min, leaseEpoch: .max,
+                outcome: .complete(values: [.infinity, -.infinity, .nan, -0.0, .leastNonzeroMagnitude]),
+                attributes: [TrialAttribute(key: "", value: "ünïcödé ✓ 🚀")]))
         let request = WireRequest(header: WireHeader(senderID: "ñode", incarnation: .max, requestID: .max), body: body)
         let decoded = try testCodec.decodeRequest(try testCodec.encode(request))
         guard case .finishTrial(let finish) = decoded.body, case .complete(let values) = finish.outcome else {
             Issue.record("decoded \(decoded.body.name)")
             return
         }
-        #expect(values.map(\.bitPattern) == [.infinity, -.infinity, .nan, -0.0, .leastNonzeroMagnitude].map(\.bitPattern))
+        #expect(
+            values.map(\.bitPattern) == [.infinity, -.infinity, .nan, -0.0, .leastNonzeroMagnitude].map(\.bitPattern))
         #expect(finish.attributes == [TrialAttribute(key: "", value: "ünïcödé ✓ 🚀")])
         #expect(decoded.header == request.header)
     }
@@ -82,15 +85,17 @@ struct CodecTests {
         #expect(requestDecodeError(huge) == .tooLarge(size: huge.count, limit: testCodec.maxMessageSize))
         #expect(WireDecodeError.tooLarge(size: 1, limit: 0).code == .tooLarge)
         let config = [UInt8](repeating: 0x61, count: testCodec.maxMessageSize)
-        let launch = WireRequest(header: WireHeader(senderID: "cli", incarnation: 1, requestID: 1),
-                                 body: .launchStudy(LaunchStudy(config: config, format: .yaml, sourceName: "big.yaml")))
+        let launch = WireRequest(
+            header: WireHeader(senderID: "cli", incarnation: 1, requestID: 1),
+            body: .launchStudy(LaunchStudy(config: config, format: .yaml, sourceName: "big.yaml")))
         #expect(throws: WireEncodeError.self) { try testCodec.encode(launch) }
     }
 
     @Test("a sender id over 255 bytes cannot be encoded")
     func senderTooLong() {
-        let request = WireRequest(header: WireHeader(senderID: String(repeating: "x", count: 256), incarnation: 1, requestID: 1),
-                                  body: .status(StudyReference(study: nil)))
+        let request = WireRequest(
+            header: WireHeader(senderID: String(repeating: "x", count: 256), incarnation: 1, requestID: 1),
+            body: .status(StudyReference(study: nil)))
         #expect(throws: WireEncodeError.fieldTooLong(field: "senderID", length: 256, limit: 255)) {
             try testCodec.encode(request)
         }
@@ -131,21 +136,35 @@ struct CodecTests {
         // Trailing bytes.
         #expect(requestDecodeError(signed(content + [0])) == .trailingBytes(count: 1))
         #expect(requestDecodeError(signed(content + [0], length: valid.count + 1)) == .trailingBytes(count: 1))
-        #expect(requestDecodeError(signed(content, length: valid.count + 5)) == .truncated(field: "message (length field says \(valid.count + 5) bytes)"))
+        #expect(
+            requestDecodeError(signed(content, length: valid.count + 5))
+                == .truncated(field: "message (length field says \(valid.count + 5) bytes)"))
         #expect(WireDecodeError.trailingBytes(count: 1).code == .malformed)
         // Invalid enum value: a verdict reply with decision 9.
-        var verdict = Array(try testCodec.encode(WireReply(header: WireHeader(senderID: "c", incarnation: 1, requestID: 1),
-                                                             body: .verdict(TrialVerdict(trialID: 1, decision: .stop)))).dropLast(32))
+        var verdict = Array(
+            try testCodec.encode(
+                WireReply(
+                    header: WireHeader(senderID: "c", incarnation: 1, requestID: 1),
+                    body: .verdict(TrialVerdict(trialID: 1, decision: .stop)))
+            ).dropLast(32))
         verdict[verdict.count - 1] = 9
         #expect(throws: WireDecodeError.self) { try testCodec.decodeReply(signed(verdict)) }
         // A count that claims more elements than bytes left.
-        var heartbeat = Array(try testCodec.encode(WireRequest(header: WireHeader(senderID: "w", incarnation: 1, requestID: 1),
-                                                                 body: .heartbeat(Heartbeat(leases: [])))).dropLast(32))
+        var heartbeat = Array(
+            try testCodec.encode(
+                WireRequest(
+                    header: WireHeader(senderID: "w", incarnation: 1, requestID: 1),
+                    body: .heartbeat(Heartbeat(leases: [])))
+            ).dropLast(32))
         heartbeat.replaceSubrange((heartbeat.count - 4)..., with: [0xFF, 0xFF, 0xFF, 0xFF])
         #expect(requestDecodeError(signed(heartbeat)) == .truncated(field: "heartbeat.leases"))
         // Invalid UTF-8 in a string.
-        var status = Array(try testCodec.encode(WireRequest(header: WireHeader(senderID: "w", incarnation: 1, requestID: 1),
-                                                              body: .status(StudyReference(study: "ab")))).dropLast(32))
+        var status = Array(
+            try testCodec.encode(
+                WireRequest(
+                    header: WireHeader(senderID: "w", incarnation: 1, requestID: 1),
+                    body: .status(StudyReference(study: "ab")))
+            ).dropLast(32))
         status[status.count - 1] = 0xFF
         #expect(requestDecodeError(signed(status)) == .invalidValue(field: "study", expected: "UTF-8 text"))
     }
@@ -166,6 +185,7 @@ struct CodecTests {
         #expect(a.withUnsafeBytes { x in b.withUnsafeBytes { MessageAuthenticator.constantTimeEquals(x, $0) } })
         b[31] ^= 0x80
         #expect(!a.withUnsafeBytes { x in b.withUnsafeBytes { MessageAuthenticator.constantTimeEquals(x, $0) } })
-        #expect(!a.withUnsafeBytes { x in b.dropLast().withUnsafeBytes { MessageAuthenticator.constantTimeEquals(x, $0) } })
+        #expect(
+            !a.withUnsafeBytes { x in b.dropLast().withUnsafeBytes { MessageAuthenticator.constantTimeEquals(x, $0) } })
     }
 }

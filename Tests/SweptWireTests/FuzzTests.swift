@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import SweptWire
 
 @Suite("Decoder fuzzing")
@@ -13,7 +14,8 @@ struct FuzzTests {
     @Test("a million mutated and random messages never crash the decoder")
     func fuzzDecoder() throws {
         let signer = MessageAuthenticator(secret: testSecret)
-        let seeds = try exampleRequests.map { Array(try testCodec.encode($0).dropLast(32)) }
+        let seeds =
+            try exampleRequests.map { Array(try testCodec.encode($0).dropLast(32)) }
             + exampleReplies.map { Array(try testCodec.encode($0).dropLast(32)) }
         var random = SplitMix64(state: 0x5EED)
         var decoded = 0
@@ -22,7 +24,14 @@ struct FuzzTests {
             var bytes: [UInt8]
             let mode = iteration % 16
             if mode == 15 {
-                bytes = (0..<Int.random(in: 0...96, using: &random)).map { _ in UInt8.random(in: 0...255, using: &random) }
+                bytes = (0..<Int.random(in: 0...96, using: &random)).map { _ in
+                    UInt8.random(in: 0...255, using: &random)
+                }
+            } else if mode == 14 {
+                // Altered after signing: must fail framing or authentication.
+                bytes = seeds[Int.random(in: 0..<seeds.count, using: &random)]
+                signer.sign(&bytes)
+                Self.mutate(&bytes, using: &random)
             } else {
                 bytes = seeds[Int.random(in: 0..<seeds.count, using: &random)]
                 Self.mutate(&bytes, using: &random)
@@ -32,11 +41,15 @@ struct FuzzTests {
                         bytes.replaceSubrange(4..<8, with: $0)
                     }
                 }
-                if mode != 14 { signer.sign(&bytes) }
+                signer.sign(&bytes)
             }
             let result: Result<Void, WireDecodeError> = bytes.withUnsafeBytes { buffer in
                 do throws(WireDecodeError) {
-                    if iteration & 1 == 0 { _ = try testCodec.decodeRequest(buffer) } else { _ = try testCodec.decodeReply(buffer) }
+                    if iteration & 1 == 0 {
+                        _ = try testCodec.decodeRequest(buffer)
+                    } else {
+                        _ = try testCodec.decodeReply(buffer)
+                    }
                     return .success(())
                 } catch {
                     return .failure(error)
@@ -61,12 +74,18 @@ struct FuzzTests {
             case 0 where !bytes.isEmpty: bytes[index] ^= UInt8(1 << Int.random(in: 0..<8, using: &random))
             case 1 where !bytes.isEmpty: bytes[index] = UInt8.random(in: 0...255, using: &random)
             case 2: bytes.removeLast(min(bytes.count, Int.random(in: 1...8, using: &random)))
-            case 3: bytes.append(contentsOf: (0..<Int.random(in: 1...8, using: &random)).map { _ in UInt8.random(in: 0...255, using: &random) })
+            case 3:
+                bytes.append(
+                    contentsOf: (0..<Int.random(in: 1...8, using: &random)).map { _ in
+                        UInt8.random(in: 0...255, using: &random)
+                    })
             case 4 where index + 4 <= bytes.count:
                 // A length or count field claiming gigabytes.
-                bytes.replaceSubrange(index..<(index + 4), with: [0xFF, 0xFF, 0xFF, UInt8.random(in: 0x7F...0xFF, using: &random)])
+                bytes.replaceSubrange(
+                    index..<(index + 4), with: [0xFF, 0xFF, 0xFF, UInt8.random(in: 0x7F...0xFF, using: &random)])
             case 5 where bytes.count > 4: bytes.insert(UInt8.random(in: 0...255, using: &random), at: index)
-            case 6 where index > 25: bytes.removeSubrange(index..<min(bytes.count, index + Int.random(in: 1...4, using: &random)))
+            case 6 where index > 25:
+                bytes.removeSubrange(index..<min(bytes.count, index + Int.random(in: 1...4, using: &random)))
             default: break
             }
         }

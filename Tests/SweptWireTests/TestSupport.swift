@@ -15,8 +15,9 @@ let testCodec = WireCodec(secret: testSecret, maxMessageSize: 64 * 1024)
 
 /// Every example request wrapped in a header.
 let exampleRequests: [WireRequest] = WireExamples.requests.enumerated().map { index, body in
-    WireRequest(header: WireHeader(senderID: "node-a/worker-\(index)", incarnation: 0xDEAD_BEEF, requestID: UInt64(index + 1)),
-                body: body)
+    WireRequest(
+        header: WireHeader(senderID: "node-a/worker-\(index)", incarnation: 0xDEAD_BEEF, requestID: UInt64(index + 1)),
+        body: body)
 }
 
 /// Every example reply wrapped in a header.

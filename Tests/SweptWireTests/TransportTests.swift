@@ -1,7 +1,7 @@
 import Foundation
+import SweptWire
 import Synchronization
 import Testing
-import SweptWire
 
 /// Real nng sockets over tcp loopback; every test listens on its own free port.
 @Suite("nng transport")
@@ -31,7 +31,10 @@ struct TransportTests {
     @Test("REQ/REP round trip over tcp loopback")
     func roundTrip() async throws {
         let (server, port, serving) = try Self.echoServer(contexts: 1)
-        defer { server.close(); serving.cancel() }
+        defer {
+            server.close()
+            serving.cancel()
+        }
         #expect(port > 0)
         let client = try WireSocket(.request, options: SocketOptions(receiveTimeout: .seconds(10)))
         defer { client.close() }
@@ -66,14 +69,19 @@ struct TransportTests {
                 return .verdict(TrialVerdict(trialID: report.trialID, decision: report.step > 2 ? .prune : .continue))
             }
         }
-        defer { server.close(); serving.cancel() }
-        let client = try WireClient(url: "tcp://127.0.0.1:\(port)", codec: codec, identity: WireIdentity(senderID: "worker-1"),
-                                    socketOptions: SocketOptions(receiveTimeout: .seconds(10)))
+        defer {
+            server.close()
+            serving.cancel()
+        }
+        let client = try WireClient(
+            url: "tcp://127.0.0.1:\(port)", codec: codec, identity: WireIdentity(senderID: "worker-1"),
+            socketOptions: SocketOptions(receiveTimeout: .seconds(10)))
         defer { client.close() }
         let verdicts = try await withThrowingTaskGroup(of: TrialVerdict.self) { group in
             for trial in 0..<4 {
                 group.addTask {
-                    let report = IntermediateReport(trialID: Int64(trial), leaseEpoch: 1, step: Int64(trial + 1), value: 0.5)
+                    let report = IntermediateReport(
+                        trialID: Int64(trial), leaseEpoch: 1, step: Int64(trial + 1), value: 0.5)
                     guard case .verdict(let verdict) = try await client.call(.reportIntermediate(report)) else {
                         throw WireClientError.mismatchedReply(expected: 0, received: 0)
                     }
@@ -92,8 +100,9 @@ struct TransportTests {
         var (server, port, serving) = try Self.echoServer(contexts: 2)
         let client = try WireSocket(.request, options: SocketOptions(receiveTimeout: .seconds(10)))
         defer { client.close() }
-        try client.dial("tcp://127.0.0.1:\(port)",
-                        options: DialOptions(reconnectMinimum: .milliseconds(10), reconnectMaximum: .milliseconds(100)))
+        try client.dial(
+            "tcp://127.0.0.1:\(port)",
+            options: DialOptions(reconnectMinimum: .milliseconds(10), reconnectMaximum: .milliseconds(100)))
         let context = try client.makeContext()
         #expect(try await context.request([1, 2, 3]) == [1, 2, 3])
         server.close()
@@ -119,7 +128,10 @@ struct TransportTests {
     @Test("a receive with nothing to receive times out with a typed error")
     func receiveTimeout() async throws {
         let (server, port, serving) = try Self.echoServer(contexts: 1)
-        defer { server.close(); serving.cancel() }
+        defer {
+            server.close()
+            serving.cancel()
+        }
         let lonely = try WireSocket(.reply)
         defer { lonely.close() }
         let context = try lonely.makeContext()
@@ -135,7 +147,10 @@ struct TransportTests {
     @Test("cancelling a pending receive ends it promptly and the context stays usable")
     func cancellation() async throws {
         let (server, port, serving) = try Self.echoServer(contexts: 1)
-        defer { server.close(); serving.cancel() }
+        defer {
+            server.close()
+            serving.cancel()
+        }
         let listener = try WireSocket(.reply, options: SocketOptions(receiveTimeout: nil))
         defer { listener.close() }
         let context = try listener.makeContext()

@@ -32,14 +32,31 @@ public final class WireClient: Sendable {
     /// Pass the `requestID` of an earlier attempt to retry it: the coordinator replays the cached reply instead
     /// of acting twice. A reply that fails authentication, or answers another request id, throws
     /// `WireClientError`.
-    public func call(_ body: RequestBody, requestID: UInt64? = nil, timeout: Duration? = nil) async throws -> ReplyBody {
+    public func call(_ body: RequestBody, requestID: UInt64? = nil, timeout: Duration? = nil) async throws -> ReplyBody
+    {
         let reply = try await exchange(body, requestID: requestID, timeout: timeout)
         if case .error(let error) = reply.body { throw WireRemoteError(code: error.code, message: error.message) }
         return reply.body
     }
 
+    /// Sends `body`, retrying up to `attempts` times on timeouts with the **same request id**, so the coordinator
+    /// replays its cached reply if an earlier attempt got through. Other errors are thrown at once.
+    public func call(_ body: RequestBody, attempts: Int, timeout: Duration) async throws -> ReplyBody {
+        let id = identity.nextRequestID()
+        var attempt = 1
+        while true {
+            do {
+                return try await call(body, requestID: id, timeout: timeout)
+            } catch let error as TransportError where error.isTimeout && attempt < attempts {
+                attempt += 1
+            }
+        }
+    }
+
     /// Sends `body` and returns the whole reply (header included), `error` replies included.
-    public func exchange(_ body: RequestBody, requestID: UInt64? = nil, timeout: Duration? = nil) async throws -> WireReply {
+    public func exchange(_ body: RequestBody, requestID: UInt64? = nil, timeout: Duration? = nil) async throws
+        -> WireReply
+    {
         let id = requestID ?? identity.nextRequestID()
         let request = try codec.encode(WireRequest(header: identity.header(requestID: id), body: body))
         let context = try borrowContext()

@@ -71,26 +71,24 @@ public final class WireServer: Sendable {
             let request: [UInt8]
             do {
                 request = try await context.receive(timeout: nil).bytes
-            } catch let error as TransportError where error.isClosed {
-                return
-            } catch is CancellationError {
-                return
+            } catch let error as TransportError where !error.isClosed {
+                continue  // a failed receive on one pipe; the context keeps serving
+            } catch {
+                return  // closed or cancelled
             }
             let reply = await handler(request)
             do {
                 try await context.send(bytes: reply)
-            } catch let error as TransportError where error.isClosed {
-                return
-            } catch is CancellationError {
-                return
+            } catch let error as TransportError where !error.isClosed {
+                continue  // the requester left or the send timed out: the reply is lost, the requester retries
             } catch {
-                // The requester left or the send timed out: the reply is lost, the requester will retry.
-                continue
+                return
             }
         }
     }
 
-    static func errorReply(for error: any Error, bytes: [UInt8], codec: WireCodec, identity: WireIdentity) -> WireReply {
+    static func errorReply(for error: any Error, bytes: [UInt8], codec: WireCodec, identity: WireIdentity) -> WireReply
+    {
         let requestID = bytes.withUnsafeBytes { codec.peekHeader($0)?.requestID } ?? 0
         let body: ErrorReply
         if let decodeError = error as? WireDecodeError {

@@ -27,8 +27,9 @@ public struct LaunchStudy: Sendable, Equatable, Codable, WireCodable {
 
     /// Creates a launch request from configuration text.
     public init(configText: String, format: ConfigFormat, sourceName: String, resumeIfExists: Bool = false) {
-        self.init(config: Array(configText.utf8), format: format, sourceName: sourceName,
-                  resumeIfExists: resumeIfExists)
+        self.init(
+            config: Array(configText.utf8), format: format, sourceName: sourceName,
+            resumeIfExists: resumeIfExists)
     }
 
     public func encode(to writer: inout WireWriter) {

@@ -18,10 +18,15 @@ public enum StudyDirection: UInt8, Sendable, Codable, CaseIterable {
 
 /// Trial counts per state.
 public struct TrialCounts: Sendable, Equatable, Codable, WireCodable {
+    /// Trials leased and running.
     public var running: UInt32
+    /// Trials finished with values.
     public var complete: UInt32
+    /// Trials stopped by the pruner.
     public var pruned: UInt32
+    /// Trials that failed (including lost leases).
     public var fail: UInt32
+    /// Trials enqueued, not yet handed out.
     public var waiting: UInt32
 
     /// Creates counts.
@@ -48,10 +53,15 @@ public struct TrialCounts: Sendable, Equatable, Codable, WireCodable {
 
 /// One study in a status reply.
 public struct StudySummary: Sendable, Equatable, Codable, WireCodable {
+    /// The study's id in the store.
     public var studyID: Int64
+    /// The study's name.
     public var name: String
+    /// Whether it still hands out trials.
     public var state: StudyState
+    /// One direction per objective.
     public var directions: [StudyDirection]
+    /// Trials per state.
     public var counts: TrialCounts
     /// The best trial's number, when one is COMPLETE (single objective).
     public var bestTrialNumber: Int64?
@@ -97,13 +107,19 @@ public struct StudySummary: Sendable, Equatable, Codable, WireCodable {
 
 /// One worker in a status reply.
 public struct WorkerSummary: Sendable, Equatable, Codable, WireCodable {
+    /// The worker's sender id.
     public var workerID: String
+    /// The worker's current incarnation.
     public var incarnation: UInt64
+    /// The worker's host.
     public var hostname: String
+    /// Trials it runs at once.
     public var slots: UInt32
+    /// Slots running a trial now.
     public var busySlots: UInt32
     /// Milliseconds since the worker was last heard from.
     public var lastSeenMillisAgo: UInt64
+    /// Whether it is refused work for failing too often.
     public var quarantined: Bool
 
     /// Creates a worker summary.
@@ -143,7 +159,9 @@ public struct WorkerSummary: Sendable, Equatable, Codable, WireCodable {
 
 /// Reply to `status`.
 public struct ClusterStatus: Sendable, Equatable, Codable, WireCodable {
+    /// The studies asked for (all when no name was given).
     public var studies: [StudySummary]
+    /// Registered workers.
     public var workers: [WorkerSummary]
 
     /// Creates a status reply.
@@ -165,11 +183,15 @@ public struct ClusterStatus: Sendable, Equatable, Codable, WireCodable {
 
 /// One trial in a `trials` or `best` reply.
 public struct TrialSummary: Sendable, Equatable, Codable, WireCodable {
+    /// The trial's id in the store.
     public var trialID: Int64
+    /// The trial's number within its study.
     public var number: Int64
+    /// The trial's state.
     public var state: TrialState
     /// The objective values (COMPLETE), or the last intermediate value (PRUNED); empty otherwise.
     public var values: [Double]
+    /// The trial's hyperparameters.
     public var parameters: [TrialParameter]
     /// The last reported step, if any.
     public var lastStep: Int64?

@@ -102,8 +102,12 @@ public struct TrialFinish: Sendable, Equatable, Codable, WireCodable {
         writer.i64(trialID)
         writer.u64(leaseEpoch)
         switch outcome {
-        case .complete(let values): writer.u8(0); writer.doubles(values)
-        case .fail(let reason): writer.u8(1); writer.string(reason)
+        case .complete(let values):
+            writer.u8(0)
+            writer.doubles(values)
+        case .fail(let reason):
+            writer.u8(1)
+            writer.string(reason)
         case .pruned: writer.u8(2)
         }
         attributes.encode(to: &writer)

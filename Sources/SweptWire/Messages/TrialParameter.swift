@@ -26,10 +26,18 @@ public struct TrialParameter: Sendable, Equatable, Codable, WireCodable {
     public func encode(to writer: inout WireWriter) {
         writer.string(name)
         switch value {
-        case .double(let number): writer.u8(0); writer.f64(number)
-        case .int(let number): writer.u8(1); writer.i64(number)
-        case .string(let label): writer.u8(2); writer.string(label)
-        case .bool(let flag): writer.u8(3); writer.bool(flag)
+        case .double(let number):
+            writer.u8(0)
+            writer.f64(number)
+        case .int(let number):
+            writer.u8(1)
+            writer.i64(number)
+        case .string(let label):
+            writer.u8(2)
+            writer.string(label)
+        case .bool(let flag):
+            writer.u8(3)
+            writer.bool(flag)
         }
     }
 

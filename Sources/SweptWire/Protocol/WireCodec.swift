@@ -69,7 +69,8 @@ public struct WireCodec: Sendable {
     /// to decode. Never trust these fields for anything else.
     public func peekHeader(_ bytes: UnsafeRawBufferPointer) -> WireHeader? {
         guard bytes.count >= Self.minimumMessageSize, bytes.count <= maxMessageSize else { return nil }
-        var reader = WireReader(UnsafeRawBufferPointer(rebasing: bytes[0..<(bytes.count - MessageAuthenticator.tagSize)]))
+        var reader = WireReader(
+            UnsafeRawBufferPointer(rebasing: bytes[0..<(bytes.count - MessageAuthenticator.tagSize)]))
         guard (try? Self.readMagic(&reader)) != nil, let (header, _) = try? Self.readHeader(&reader) else { return nil }
         return header
     }

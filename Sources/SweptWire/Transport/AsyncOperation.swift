@@ -41,10 +41,12 @@ final class AsyncOperation: @unchecked Sendable {
         var raw: OpaquePointer?
         let context = Unmanaged.passUnretained(completion).toOpaque()
         try check(
-            nng_aio_alloc(&raw, { argument in
-                guard let argument else { return }
-                Unmanaged<AIOCompletion>.fromOpaque(argument).takeUnretainedValue().complete()
-            }, context),
+            nng_aio_alloc(
+                &raw,
+                { argument in
+                    guard let argument else { return }
+                    Unmanaged<AIOCompletion>.fromOpaque(argument).takeUnretainedValue().complete()
+                }, context),
             "allocate an aio"
         )
         guard let raw else { throw TransportError(code: Int32(NNG_ENOMEM.rawValue), operation: "allocate an aio") }

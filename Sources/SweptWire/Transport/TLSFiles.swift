@@ -1,4 +1,5 @@
 import CNNG
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -50,8 +51,9 @@ public struct TLSFiles: Sendable, Equatable {
             if let certificateFile {
                 let certificate = try readPEM(certificateFile, field: "certificateFile")
                 let key = try readPEM(keyFile ?? certificateFile, field: "keyFile")
-                try check(nng_tls_config_own_cert(config, certificate, key, nil),
-                          "load TLS certificate \(certificateFile) with key \(keyFile ?? certificateFile)")
+                try check(
+                    nng_tls_config_own_cert(config, certificate, key, nil),
+                    "load TLS certificate \(certificateFile) with key \(keyFile ?? certificateFile)")
             } else if server {
                 throw TLSFilesError(field: "certificateFile", path: "", reason: "a TLS server needs a certificate")
             }

@@ -34,15 +34,21 @@ public final class WireContext: Sendable {
     /// Sends `message`; nng owns it afterwards. A failed send frees it and throws.
     public func send(_ message: consuming WireMessage, timeout: Duration? = nil) async throws {
         let raw = message.take()
-        try await exclusive {
-            let result = await operation.run(timeout: timeout ?? socket.options.sendTimeout) { aio in
-                nng_aio_set_msg(aio, raw)
-                nng_ctx_send(context, aio)
+        do {
+            try await exclusive {
+                // The aio holds the message from here on, so every failure path below finds and frees it.
+                nng_aio_set_msg(operation.aio, raw)
+                let result = await operation.run(timeout: timeout ?? socket.options.sendTimeout) { aio in
+                    nng_ctx_send(context, aio)
+                }
+                if result != 0 {
+                    if let unsent = operation.takeMessage() { nng_msg_free(unsent) }
+                    throw Self.error(result, "send")
+                }
             }
-            if result != 0 {
-                if let unsent = operation.takeMessage() { nng_msg_free(unsent) }
-                throw Self.error(result, "send")
-            }
+        } catch WireContextError.busy {
+            nng_msg_free(raw)
+            throw WireContextError.busy
         }
     }
 

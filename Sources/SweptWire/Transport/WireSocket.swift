@@ -31,15 +31,17 @@ public final class WireSocket: Sendable {
         self.pattern = pattern
         self.options = options
         do {
-            try check(nng_socket_set_size(socket, NNG_OPT_RECVMAXSZ, options.maxReceiveSize),
-                      "set \(NNG_OPT_RECVMAXSZ)=\(options.maxReceiveSize)")
+            try check(
+                nng_socket_set_size(socket, NNG_OPT_RECVMAXSZ, options.maxReceiveSize),
+                "set \(NNG_OPT_RECVMAXSZ)=\(options.maxReceiveSize)")
             let send = options.sendTimeout.map(\.nngMilliseconds) ?? Int32(NNG_DURATION_INFINITE)
             let receive = options.receiveTimeout.map(\.nngMilliseconds) ?? Int32(NNG_DURATION_INFINITE)
             try check(nng_socket_set_ms(socket, NNG_OPT_SENDTIMEO, send), "set \(NNG_OPT_SENDTIMEO)")
             try check(nng_socket_set_ms(socket, NNG_OPT_RECVTIMEO, receive), "set \(NNG_OPT_RECVTIMEO)")
             if pattern == .request, let resend = options.resendInterval {
-                try check(nng_socket_set_ms(socket, NNG_OPT_REQ_RESENDTIME, resend.nngMilliseconds),
-                          "set \(NNG_OPT_REQ_RESENDTIME)")
+                try check(
+                    nng_socket_set_ms(socket, NNG_OPT_REQ_RESENDTIME, resend.nngMilliseconds),
+                    "set \(NNG_OPT_REQ_RESENDTIME)")
             }
         } catch {
             nng_close(socket)
@@ -68,19 +70,23 @@ public final class WireSocket: Sendable {
         var dialer = nng_dialer()
         try check(nng_dialer_create(&dialer, socket, url), "dial \(url)")
         do {
-            try check(nng_dialer_set_ms(dialer, NNG_OPT_RECONNMINT, options.reconnectMinimum.nngMilliseconds),
-                      "set \(NNG_OPT_RECONNMINT) on \(url)")
-            try check(nng_dialer_set_ms(dialer, NNG_OPT_RECONNMAXT, options.reconnectMaximum.nngMilliseconds),
-                      "set \(NNG_OPT_RECONNMAXT) on \(url)")
+            try check(
+                nng_dialer_set_ms(dialer, NNG_OPT_RECONNMINT, options.reconnectMinimum.nngMilliseconds),
+                "set \(NNG_OPT_RECONNMINT) on \(url)")
+            try check(
+                nng_dialer_set_ms(dialer, NNG_OPT_RECONNMAXT, options.reconnectMaximum.nngMilliseconds),
+                "set \(NNG_OPT_RECONNMAXT) on \(url)")
             if Self.isTCP(url) {
-                try check(nng_dialer_set_bool(dialer, NNG_OPT_TCP_KEEPALIVE, options.keepAlive),
-                          "set \(NNG_OPT_TCP_KEEPALIVE) on \(url)")
+                try check(
+                    nng_dialer_set_bool(dialer, NNG_OPT_TCP_KEEPALIVE, options.keepAlive),
+                    "set \(NNG_OPT_TCP_KEEPALIVE) on \(url)")
             }
             if url.hasPrefix("tls+") {
                 let config = try (options.tls ?? TLSFiles()).makeConfig(server: false)
                 defer { nng_tls_config_free(config) }
-                try check(nng_dialer_set_ptr(dialer, NNG_OPT_TLS_CONFIG, UnsafeMutableRawPointer(config)),
-                          "set TLS configuration on \(url)")
+                try check(
+                    nng_dialer_set_ptr(dialer, NNG_OPT_TLS_CONFIG, UnsafeMutableRawPointer(config)),
+                    "set TLS configuration on \(url)")
             }
             let flags: Int32 = options.nonBlocking ? Int32(NNG_FLAG_NONBLOCK) : 0
             try check(nng_dialer_start(dialer, flags), "dial \(url)")
@@ -97,17 +103,20 @@ public final class WireSocket: Sendable {
         try check(nng_listener_create(&listener, socket, url), "listen on \(url)")
         do {
             if Self.isTCP(url) {
-                try check(nng_listener_set_bool(listener, NNG_OPT_TCP_KEEPALIVE, options.keepAlive),
-                          "set \(NNG_OPT_TCP_KEEPALIVE) on \(url)")
+                try check(
+                    nng_listener_set_bool(listener, NNG_OPT_TCP_KEEPALIVE, options.keepAlive),
+                    "set \(NNG_OPT_TCP_KEEPALIVE) on \(url)")
             }
             if url.hasPrefix("tls+") {
                 guard let tls = options.tls else {
-                    throw TLSFilesError(field: "tls", path: url, reason: "a tls+tcp:// listener needs certificate files")
+                    throw TLSFilesError(
+                        field: "tls", path: url, reason: "a tls+tcp:// listener needs certificate files")
                 }
                 let config = try tls.makeConfig(server: true)
                 defer { nng_tls_config_free(config) }
-                try check(nng_listener_set_ptr(listener, NNG_OPT_TLS_CONFIG, UnsafeMutableRawPointer(config)),
-                          "set TLS configuration on \(url)")
+                try check(
+                    nng_listener_set_ptr(listener, NNG_OPT_TLS_CONFIG, UnsafeMutableRawPointer(config)),
+                    "set TLS configuration on \(url)")
             }
             try check(nng_listener_start(listener, 0), "listen on \(url)")
         } catch {
