@@ -96,7 +96,7 @@ struct StoreBench: AsyncParsableCommand {
             if batch.count == 256 || i == trials - 1 {
                 let current = batch
                 try await withThrowingTaskGroup(of: Void.self) { group in
-                    for trial in current { group.addTask { _ = try await store.addTrial(trial, to: study.id) } }
+                    for trial in current { group.addTask { [store] in _ = try await store.addTrial(trial, to: study.id) } }
                     try await group.waitForAll()
                 }
                 batch.removeAll(keepingCapacity: true)

@@ -80,6 +80,9 @@ public final class Coordinator: Sendable {
         server.close()
     }
 
+    /// Group commits made by the journal since start.
+    public var commitBatches: Int { journal.batches }
+
     /// Lost leases detected since start.
     public var lostLeaseCount: Int {
         core.sync { $0.lostLeaseCount() }
