@@ -2,7 +2,19 @@ import Foundation
 import SweptCoordinator
 import SweptStore
 import SweptWire
+import Synchronization
 import Testing
+
+/// A clock the test moves by hand, so lease expiry does not depend on the machine's load.
+final class ManualClock: Sendable {
+    private let time = Mutex<Double>(1_800_000_000)
+
+    var now: Double { time.withLock { $0 } }
+
+    func advance(by seconds: Double) {
+        time.withLock { $0 += seconds }
+    }
+}
 
 let harnessSecret: WireSecret = {
     do {
@@ -22,14 +34,24 @@ final class Harness: @unchecked Sendable {
     var counters: [String: UInt64] = [:]
     var runTask: Task<Void, any Error>?
 
-    init(settings: CoordinatorSettings = CoordinatorSettings(leaseTTLMillis: 20_000, heartbeatIntervalMillis: 100)) async throws {
+    let clock: ManualClock?
+
+    init(settings: CoordinatorSettings = CoordinatorSettings(leaseTTLMillis: 20_000, heartbeatIntervalMillis: 100),
+         clock: ManualClock? = nil) async throws {
+        self.clock = clock
         directory = NSTemporaryDirectory() + "swept-coord-\(UInt32.random(in: 0...UInt32.max))"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         storePath = directory + "/swept.db"
         self.settings = settings
         store = try StudyStore.open(at: storePath, options: StoreOptions(synchronous: .off))
-        coordinator = try await Coordinator(store: store, settings: settings, secret: harnessSecret)
+        coordinator = try await Coordinator(store: store, settings: settings, secret: harnessSecret,
+                                            clock: Self.clockFunction(clock))
         startRunning()
+    }
+
+    static func clockFunction(_ clock: ManualClock?) -> @Sendable () -> Double {
+        guard let clock else { return SystemClock.now }
+        return { clock.now }
     }
 
     private func startRunning() {
@@ -43,7 +65,8 @@ final class Harness: @unchecked Sendable {
         _ = try? await runTask?.value
         try await store.close()
         store = try StudyStore.open(at: storePath, options: StoreOptions(synchronous: .off))
-        coordinator = try await Coordinator(store: store, settings: settings, secret: harnessSecret)
+        coordinator = try await Coordinator(store: store, settings: settings, secret: harnessSecret,
+                                            clock: Self.clockFunction(clock))
         startRunning()
     }
 

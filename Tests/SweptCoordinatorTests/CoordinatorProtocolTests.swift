@@ -93,13 +93,16 @@ struct CoordinatorProtocolTests {
 
     @Test("heartbeats keep a lease alive past its TTL")
     func heartbeatsExtend() async throws {
-        let h = try await Harness(settings: CoordinatorSettings(leaseTTLMillis: 1_000, heartbeatIntervalMillis: 200))
-        try await h.launch("beat", trials: 1)
+        let clock = ManualClock()
+        let h = try await Harness(settings: CoordinatorSettings(leaseTTLMillis: 1_000, heartbeatIntervalMillis: 200),
+                                  clock: clock)
+        try await h.launch("beat", trials: 2)
         await h.register("w1")
         let assignment = try #require(await h.acquire("w1"))
         let lease = TrialLease(trialID: assignment.trialID, leaseEpoch: assignment.leaseEpoch)
         for _ in 0..<8 {
-            try await Task.sleep(for: .milliseconds(200))
+            clock.advance(by: 0.6)
+            try await Task.sleep(for: .milliseconds(30))
             let ack = await h.send(.heartbeat(Heartbeat(leases: [lease])))
             #expect(ack == .heartbeatAck(HeartbeatAck(leaseTTLMillis: 1_000, verdicts: [
                 TrialVerdict(trialID: assignment.trialID, decision: .continue),
@@ -108,6 +111,15 @@ struct CoordinatorProtocolTests {
         let finish = await h.send(.finishTrial(TrialFinish(trialID: assignment.trialID, leaseEpoch: 1,
                                                            outcome: .complete(values: [2]))))
         #expect(finish == .acknowledged)
+        // Without heartbeats the next lease expires once the clock passes its deadline.
+        let silent = try #require(await h.acquire("w1"))
+        clock.advance(by: 1.5)
+        let lost = await eventually(timeout: 10) { try h.readTrials("beat")[1].trial.state == .fail }
+        #expect(lost)
+        let late = await h.send(.heartbeat(Heartbeat(leases: [TrialLease(trialID: silent.trialID, leaseEpoch: 1)])))
+        #expect(late == .heartbeatAck(HeartbeatAck(leaseTTLMillis: 1_000, verdicts: [
+            TrialVerdict(trialID: silent.trialID, decision: .revoked),
+        ])))
     }
 
     @Test("stopping a study tells running trials to stop at their next report and heartbeat")
