@@ -14,6 +14,8 @@ extension ClusterBench {
             return handler
         }
         let sync = StoreOptions.Synchronous(rawValue: synchronous.uppercased()) ?? .normal
+        let commit = try await CommitBench.microsecondsPerCommit(synchronous: sync)
+        print("cluster commit store=\(synchronous) us_per_commit=\(Int(commit.rounded()))")
         for count in clients {
             let rawRate = try await Self.rawRate(clients: count, inflight: 1, seconds: seconds, contexts: contexts,
                                                  payload: payload)
@@ -149,5 +151,24 @@ enum CoordinatorBench {
             rpcPerSecond: Double(outcomes.reduce(0) { $0 + $1.rpcs }) / elapsed,
             p50: percentile(0.5), p99: percentile(0.99), commits: commits,
             pruned: outcomes.reduce(0) { $0 + $1.pruned })
+    }
+}
+
+/// The cost of one coordinator commit alone: sequential one-report batches through `StudyStore.applySynchronously`.
+enum CommitBench {
+    static func microsecondsPerCommit(synchronous: StoreOptions.Synchronous, count: Int = 3_000) async throws -> Double {
+        let directory = NSTemporaryDirectory() + "swept-bench-commit-\(UInt32.random(in: 0...UInt32.max))"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let store = try StudyStore.open(at: directory + "/commit.db", options: StoreOptions(synchronous: synchronous))
+        let study = try await store.createStudy(named: "commit")
+        let trial = try await store.createTrial(in: study.id)
+        let start = monotonicSeconds()
+        for step in 0..<count {
+            _ = try store.applySynchronously([.report(trial: trial.id, step: step, value: Double(step))])
+        }
+        let elapsed = monotonicSeconds() - start
+        try await store.close()
+        return elapsed / Double(count) * 1e6
     }
 }

@@ -163,7 +163,7 @@ struct CoordinatorProtocolTests {
 
     @Test("a restart rebuilds studies and leases from the store; live leases go on")
     func restartRebuilds() async throws {
-        let h = try await Harness(settings: CoordinatorSettings(leaseTTLMillis: 5_000))
+        let h = try await Harness(settings: CoordinatorSettings(leaseTTLMillis: 5_000), clock: ManualClock())
         try await h.launch("phoenix", trials: 3)
         await h.register("w1")
         let running = try #require(await h.acquire("w1"))

@@ -41,7 +41,7 @@ struct CoordinatorSocketTests {
             bytes = copy
             expected = .unauthenticated
         }
-        let replyBytes = try await context.request(bytes, timeout: .seconds(10))
+        let replyBytes = try await context.request(bytes, timeout: .seconds(60))
         let reply = try codec.decodeReply(replyBytes)
         guard case .error(let error) = reply.body else {
             Issue.record("expected an error reply, got \(reply.body)")
@@ -54,7 +54,7 @@ struct CoordinatorSocketTests {
         }
         #expect(!error.message.isEmpty)
         // The coordinator still serves a valid request on the same connection.
-        let status = try await context.request(valid, timeout: .seconds(10))
+        let status = try await context.request(valid, timeout: .seconds(60))
         guard case .status = try codec.decodeReply(status).body else {
             Issue.record("status did not answer after a bad message")
             return
@@ -73,7 +73,7 @@ struct CoordinatorSocketTests {
         for body in [RequestBody.registerWorker(WorkerCapabilities(slots: 1, cores: 1, blasThreads: 1)),
                      .acquireTrial(AcquireTrial(slot: 0)), .stopStudy(StudyReference(study: "guarded"))] {
             await #expect(throws: WireClientError.self) {
-                _ = try await client.call(body, timeout: .seconds(5))
+                _ = try await client.call(body, timeout: .seconds(60))
             }
         }
         #expect(try h.readTrials("guarded").isEmpty)

@@ -109,6 +109,27 @@ extension StudyStore {
         let now = clock()
         do {
             return try pool.writeWithoutTransaction { db -> [StoreError?] in
+                // Fast path: one transaction, no savepoints (compiling SAVEPOINT/RELEASE per change costs more
+                // than the change itself).
+                try db.beginTransaction(.immediate)
+                var failed = false
+                for mutation in mutations {
+                    do { try Self.apply(mutation, db, now: now) } catch {
+                        failed = true
+                        break
+                    }
+                }
+                if !failed {
+                    do {
+                        try db.commit()
+                    } catch {
+                        if db.isInsideTransaction { try? db.rollback() }
+                        throw error
+                    }
+                    return Array(repeating: nil, count: mutations.count)
+                }
+                try db.rollback()
+                // Slow path: each change in its own savepoint, so the failing one is rolled back alone.
                 try db.beginTransaction(.immediate)
                 var errors: [StoreError?] = []
                 errors.reserveCapacity(mutations.count)
