@@ -16,10 +16,17 @@ extension ClusterBench {
         let sync = StoreOptions.Synchronous(rawValue: synchronous.uppercased()) ?? .normal
         let commit = try await CommitBench.microsecondsPerCommit(synchronous: sync)
         print("cluster commit store=\(synchronous) us_per_commit=\(Int(commit.rounded()))")
+        fflush(nil)
+        for count in clients {
+            let handler = try await HandlerBench.measure(workers: count, seconds: seconds, synchronous: sync)
+            print("cluster handler workers=\(count) rpc_per_s=\(Int(handler.rpcPerSecond)) commits=\(handler.commits)")
+            fflush(nil)
+        }
         for count in clients {
             let rawRate = try await Self.rawRate(clients: count, inflight: 1, seconds: seconds, contexts: contexts,
                                                  payload: payload)
             print("cluster transport=nng-raw clients=\(count) rpc_per_s=\(Int(rawRate.rounded()))")
+            fflush(nil)
             let result = try await CoordinatorBench.measure(workers: count, seconds: seconds, synchronous: sync)
             let efficiency = result.rpcPerSecond / rawRate
             print("cluster workers=\(count) trials_per_s=\(Int(result.trialsPerSecond)) "
@@ -170,5 +177,71 @@ enum CommitBench {
         let elapsed = monotonicSeconds() - start
         try await store.close()
         return elapsed / Double(count) * 1e6
+    }
+}
+
+/// The coordinator's request handling alone (no transport): `workers` tasks call `Coordinator.handle` directly.
+enum HandlerBench {
+    static func measure(workers: Int, seconds: Double, synchronous: StoreOptions.Synchronous) async throws
+        -> (rpcPerSecond: Double, commits: Int)
+    {
+        let directory = NSTemporaryDirectory() + "swept-bench-handler-\(UInt32.random(in: 0...UInt32.max))"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let secret = try WireSecret(bytes: Array("swept-bench-cluster-secret-0123456789".utf8))
+        let store = try StudyStore.open(at: directory + "/handler.db", options: StoreOptions(synchronous: synchronous))
+        var logger = Logger(label: "swept.bench")
+        logger.logLevel = .warning
+        let coordinator = try await Coordinator(store: store, settings: CoordinatorSettings(leaseTTLMillis: 30_000),
+                                                secret: secret, logger: logger)
+        let serving = Task { try await coordinator.run() }
+        let spec = """
+            {"name": "h", "direction": "minimize", "space": {"x": {"float": [-5, 5]}},
+             "pruner": {"type": "median", "n_startup_trials": 5, "n_warmup_steps": 1}}
+            """
+        _ = await coordinator.handle(WireRequest(header: WireHeader(senderID: "cli", incarnation: 1, requestID: 1),
+                                                 body: .launchStudy(LaunchStudy(configText: spec, format: .json,
+                                                                                sourceName: "h.json"))))
+        let before = coordinator.commitBatches
+        let start = monotonicSeconds()
+        let deadline = start + seconds
+        let total = await withTaskGroup(of: Int.self) { group in
+            for index in 0..<workers {
+                group.addTask {
+                    var id: UInt64 = 1
+                    func call(_ body: RequestBody) async -> ReplyBody {
+                        id += 1
+                        return await coordinator.handle(WireRequest(
+                            header: WireHeader(senderID: "h\(index)", incarnation: 1, requestID: id), body: body))
+                    }
+                    _ = await call(.registerWorker(WorkerCapabilities(slots: 1, cores: 1, blasThreads: 1)))
+                    var rpcs = 0
+                    while monotonicSeconds() < deadline {
+                        rpcs += 1
+                        guard case .assigned(let trial) = await call(.acquireTrial(AcquireTrial(slot: 0))) else {
+                            continue
+                        }
+                        for step in 0..<5 {
+                            rpcs += 1
+                            let reply = await call(.reportIntermediate(IntermediateReport(
+                                trialID: trial.trialID, leaseEpoch: trial.leaseEpoch, step: Int64(step),
+                                value: Double(5 - step) + Double(index))))
+                            if case .verdict(let v) = reply, v.decision == .prune { break }
+                        }
+                        rpcs += 1
+                        _ = await call(.finishTrial(TrialFinish(trialID: trial.trialID, leaseEpoch: trial.leaseEpoch,
+                                                                outcome: .complete(values: [Double(index)]))))
+                    }
+                    return rpcs
+                }
+            }
+            return await group.reduce(0, +)
+        }
+        let elapsed = monotonicSeconds() - start
+        let commits = coordinator.commitBatches - before
+        coordinator.shutdown()
+        _ = try? await serving.value
+        try await store.close()
+        return (Double(total) / elapsed, commits)
     }
 }

@@ -25,6 +25,7 @@ public final class Coordinator: Sendable {
     let cache: ReplyCache
     let logger: Logger
     private let failure = FailureSlot()
+    private let gate = ShutdownGate()
 
     /// Opens the coordinator over `store`, rebuilding every study, lease and worker the store holds.
     public init(store: StudyStore, settings: CoordinatorSettings = CoordinatorSettings(), secret: WireSecret,
@@ -75,9 +76,17 @@ public final class Coordinator: Sendable {
         if let error = failure.value.withLock({ $0 }) { throw error }
     }
 
-    /// Stops serving; `run()` returns after pending commits finish.
+    /// Stops serving: no new request is admitted, the ones running finish and their replies leave, then the
+    /// socket closes and `run()` returns after pending commits finish. Safe to call from a signal handler, and
+    /// more than once.
     public func shutdown() {
-        server.close()
+        guard gate.stop() else { return }
+        Task { [gate, server] in
+            await gate.drain(timeout: .seconds(5))
+            try? await Task.sleep(for: .milliseconds(50))
+            server.close()
+            gate.closed()
+        }
     }
 
     /// Group commits made by the journal since start.
@@ -100,6 +109,10 @@ public final class Coordinator: Sendable {
 
     /// Answers one authenticated request: replays duplicates, decides, waits until the decision is durable.
     public func handle(_ request: WireRequest) async -> ReplyBody {
+        guard await gate.enter() else {
+            return .error(ErrorReply(code: .unavailable, message: "the coordinator is shutting down; retry"))
+        }
+        defer { gate.leave() }
         switch request.body {
         case .status, .trials, .best, .heartbeat:
             return await execute(request)

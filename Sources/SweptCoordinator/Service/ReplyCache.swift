@@ -45,15 +45,20 @@ final class ReplyCache: Sendable {
         case duplicate(ReplyPromise)
     }
 
-    private struct SenderCache {
+    /// One sender's replies; a class so that updating it in the dictionary copies nothing.
+    private final class SenderCache {
         var incarnation: UInt64
         var entries: [UInt64: ReplyPromise] = [:]
         var order: [UInt64] = []
         var head = 0
+
+        init(incarnation: UInt64) {
+            self.incarnation = incarnation
+        }
     }
 
     private let limit: Int
-    private let senders = Mutex<[String: SenderCache]>([:])
+    private let senders = Mutex<[String: SenderCache]>([:])  // SenderCache is only touched under this lock
 
     /// Creates a cache remembering `limit` replies per sender.
     init(limit: Int) {
@@ -66,9 +71,12 @@ final class ReplyCache: Sendable {
             if senders[header.senderID] == nil, senders.count >= 8192, let victim = senders.keys.first {
                 senders[victim] = nil
             }
-            var cache = senders[header.senderID] ?? SenderCache(incarnation: header.incarnation)
-            if cache.incarnation != header.incarnation {
+            let cache: SenderCache
+            if let existing = senders[header.senderID], existing.incarnation == header.incarnation {
+                cache = existing
+            } else {
                 cache = SenderCache(incarnation: header.incarnation)
+                senders[header.senderID] = cache
             }
             if let promise = cache.entries[header.requestID] {
                 return .duplicate(promise)
@@ -84,7 +92,6 @@ final class ReplyCache: Sendable {
                     cache.head = 0
                 }
             }
-            senders[header.senderID] = cache
             return .execute(promise)
         }
     }
@@ -93,9 +100,8 @@ final class ReplyCache: Sendable {
     /// say "not now", such as `unavailable` and `notRegistered`).
     func forget(_ header: WireHeader) {
         senders.withLock { senders in
-            guard var cache = senders[header.senderID], cache.incarnation == header.incarnation else { return }
+            guard let cache = senders[header.senderID], cache.incarnation == header.incarnation else { return }
             cache.entries[header.requestID] = nil
-            senders[header.senderID] = cache
         }
     }
 
