@@ -22,8 +22,6 @@ final class TPEAboveGroup {
     private var byNumber: [Int32] = []
     /// Per numerical dimension: persistent slots ordered by (value, trial number); empty for categorical.
     private var byValue: [[Int32]]
-    /// Per dimension, per slot: the bandwidth the cached kernel terms were computed for (NaN: none yet).
-    private var cachedSigma: [[Double]]
     /// Per continuous kernel, per slot: the constant term for the cached bandwidth.
     private var cachedConstant: [[Double]]
     private var persistentCount = 0
@@ -31,6 +29,19 @@ final class TPEAboveGroup {
     private var isMember: [Bool] = []
     private var order: [Int32] = []
     private var sigmaBuffer: [Double] = []
+    private var orderPosition: [Int32] = []
+    /// How many entries of `order` / `orderPosition` are this ask's.
+    private var orderCount = 0
+    private var memberValues: [Double] = []
+    /// Per numerical dimension, parallel to `byValue`: the values, and the bandwidth each slot's kernel terms
+    /// were last computed for (NaN: none yet).
+    private var sortedValues: [[Double]]
+    private var sigmaByPosition: [[Double]]
+    /// Per slot: Σ of the continuous constants, and whether one of them changed since it was summed.
+    private var constantSum: [Double] = []
+    private var constantDirty: [Bool] = []
+    /// Slots whose categorical choices are already in the mixture.
+    private var choicesWritten = 0
 
     init(dimensions: [ParzenDimension], parameters: ParzenEstimatorParameters) {
         self.dimensions = dimensions
@@ -38,7 +49,8 @@ final class TPEAboveGroup {
         mixture = TPEMixture(dimensions: dimensions)
         values = Array(repeating: [], count: dimensions.count)
         byValue = Array(repeating: [], count: dimensions.count)
-        cachedSigma = Array(repeating: [], count: dimensions.count)
+        sortedValues = Array(repeating: [], count: dimensions.count)
+        sigmaByPosition = Array(repeating: [], count: dimensions.count)
         cachedConstant = Array(repeating: [], count: mixture.continuous.count)
     }
 
@@ -65,26 +77,31 @@ final class TPEAboveGroup {
         persistentCount += 1
         for (d, dim) in dimensions.enumerated() {
             values[d].append(dim.isCategorical ? internalValues[d] : dim.transform(internalValues[d]))
-            cachedSigma[d].append(.nan)
         }
         for c in cachedConstant.indices { cachedConstant[c].append(0) }
+        constantSum.append(0)
+        constantDirty.append(true)
         insert(slot, into: &byNumber) { numbers[Int($0)] < number }
         for (d, dim) in dimensions.enumerated() where !dim.isCategorical {
             let v = values[d][slot]
-            insert(slot, into: &byValue[d]) { other in
+            let position = insert(slot, into: &byValue[d]) { other in
                 let w = values[d][Int(other)]
                 return w < v || (w == v && numbers[Int(other)] < number)
             }
+            sortedValues[d].insert(v, at: position)
+            sigmaByPosition[d].insert(.nan, at: position)
         }
     }
 
-    private func insert(_ slot: Int, into order: inout [Int32], before isBefore: (Int32) -> Bool) {
+    @discardableResult
+    private func insert(_ slot: Int, into order: inout [Int32], before isBefore: (Int32) -> Bool) -> Int {
         var lo = 0, hi = order.count
         while lo < hi {
             let mid = (lo + hi) / 2
             if isBefore(order[mid]) { lo = mid + 1 } else { hi = mid }
         }
         order.insert(Int32(slot), at: lo)
+        return lo
     }
 
     private func truncateToPersistent() {
@@ -94,9 +111,11 @@ final class TPEAboveGroup {
         numbers.removeLast(extra)
         for d in dimensions.indices {
             values[d].removeLast(extra)
-            cachedSigma[d].removeLast(extra)
         }
         for c in cachedConstant.indices { cachedConstant[c].removeLast(extra) }
+        constantSum.removeLast(extra)
+        constantDirty.removeLast(extra)
+        choicesWritten = min(choicesWritten, persistentCount)
     }
 
     /// Prepares `mixture` as g(x) over the held trials except `excluded` (the below group), plus `running`
@@ -109,9 +128,10 @@ final class TPEAboveGroup {
             slotOfNumber[r.number] = slot
             for (d, dim) in dimensions.enumerated() {
                 values[d].append(dim.isCategorical ? r.values[d] : dim.transform(r.values[d]))
-                cachedSigma[d].append(.nan)
             }
             for c in cachedConstant.indices { cachedConstant[c].append(0) }
+            constantSum.append(0)
+            constantDirty.append(true)
         }
         let total = numbers.count
         let extras = (persistentCount..<total).map { Int32($0) }
@@ -124,7 +144,7 @@ final class TPEAboveGroup {
         var m = 0
         let extrasByNumber = extras.sorted { numbers[Int($0)] < numbers[Int($1)] }
         fillOrder(byNumber, extrasByNumber) { numbers[Int($0)] < numbers[Int($1)] }
-        for slot in order {
+        for slot in order.prefix(orderCount) {
             mixture.weightRank[Int(slot)] = Int32(m)
             m += 1
         }
@@ -143,7 +163,10 @@ final class TPEAboveGroup {
             switch dim.kernel {
             case .categorical(let choices):
                 let c = mixture.categorical.firstIndex { $0.dimension == d } ?? 0
-                for slot in 0..<total { mixture.categorical[c].choice[slot] = Int32(values[d][slot]) }
+                // Choices of persistent slots never change: write only slots not written yet.
+                for slot in min(choicesWritten, persistentCount)..<total {
+                    mixture.categorical[c].choice[slot] = Int32(values[d][slot])
+                }
                 let base = parameters.priorWeight / Double(m + 1)
                 let rowSum = base * Double(choices) + 1
                 mixture.categorical[c].logHit = TuningMath.log((base + 1) / rowSum)
@@ -153,10 +176,14 @@ final class TPEAboveGroup {
                 fillOrder(byValue[d], extrasByValue) { lessByValue(d, $0, $1) }
                 computeBandwidths(dimension: d)
                 let isContinuous = { if case .continuous = dim.kernel { return true } else { return false } }()
-                for (position, slot32) in order.enumerated() {
-                    let slot = Int(slot32), sigma = sigmaBuffer[position]
-                    if cachedSigma[d][slot] == sigma { continue }
-                    cachedSigma[d][slot] = sigma
+                for (index, slot32) in order.prefix(orderCount).enumerated() {
+                    // Persistent slots keep their last bandwidth by position in the value order (read in
+                    // sequence); running trials are always recomputed.
+                    let slot = Int(slot32), sigma = sigmaBuffer[index], position = Int(orderPosition[index])
+                    if position >= 0 {
+                        if sigmaByPosition[d][position] == sigma { continue }
+                        sigmaByPosition[d][position] = sigma
+                    }
                     let mu = values[d][slot]
                     if isContinuous {
                         let c = continuousIndex
@@ -166,6 +193,7 @@ final class TPEAboveGroup {
                         mixture.continuous[c].a[slot] = t.a
                         mixture.continuous[c].b[slot] = t.b
                         cachedConstant[c][slot] = t.c
+                        constantDirty[slot] = true
                     } else {
                         mixture.setDiscrete(discreteIndex, component: slot, mu: mu, sigma: sigma)
                     }
@@ -173,55 +201,86 @@ final class TPEAboveGroup {
                 if isContinuous { continuousIndex += 1 } else { discreteIndex += 1 }
             }
         }
-        // constant[j] = Σ continuous constants (−∞ for non-members).
+        choicesWritten = total
+        // constant[j] = Σ continuous constants (−∞ for non-members); sums are refreshed for changed slots only.
+        for slot in 0..<total where constantDirty[slot] {
+            var sum = 0.0
+            for k in cachedConstant.indices { sum += cachedConstant[k][slot] }
+            constantSum[slot] = sum
+            constantDirty[slot] = false
+        }
         mixture.constant.withUnsafeMutableBufferPointer { constant in
-            for slot in 0..<total { constant[slot] = isMember[slot] ? 0 : -.infinity }
-            for k in cachedConstant.indices {
-                cachedConstant[k].withUnsafeBufferPointer { c in
-                    for slot in 0..<total { constant[slot] += c[slot] }
-                }
-            }
+            for slot in 0..<total { constant[slot] = isMember[slot] ? constantSum[slot] : -.infinity }
         }
     }
 
     /// Fills `order` with the members of `persistent` merged with the (sorted) `extras`.
+    /// `orderPosition` gets each persistent member's index in `persistent` (−1 for extras).
     private func fillOrder(_ persistent: [Int32], _ extras: [Int32], by less: (Int32, Int32) -> Bool) {
-        order.removeAll(keepingCapacity: true)
-        var j = 0
-        for slot in persistent {
-            while j < extras.count && less(extras[j], slot) {
-                if isMember[Int(extras[j])] { order.append(extras[j]) }
-                j += 1
+        let capacity = persistent.count + extras.count
+        if order.count < capacity {
+            order = [Int32](repeating: 0, count: capacity + capacity / 4 + 64)
+            orderPosition = order
+        }
+        var count = 0
+        isMember.withUnsafeBufferPointer { member in
+            persistent.withUnsafeBufferPointer { persistent in
+                order.withUnsafeMutableBufferPointer { out in
+                    orderPosition.withUnsafeMutableBufferPointer { positions in
+                        var j = 0
+                        for p in 0..<persistent.count {
+                            let slot = persistent[p]
+                            while j < extras.count && less(extras[j], slot) {
+                                if member[Int(extras[j])] { out[count] = extras[j]; positions[count] = -1; count += 1 }
+                                j += 1
+                            }
+                            if member[Int(slot)] { out[count] = slot; positions[count] = Int32(p); count += 1 }
+                        }
+                        while j < extras.count {
+                            if member[Int(extras[j])] { out[count] = extras[j]; positions[count] = -1; count += 1 }
+                            j += 1
+                        }
+                    }
+                }
             }
-            if isMember[Int(slot)] { order.append(slot) }
         }
-        while j < extras.count {
-            if isMember[Int(extras[j])] { order.append(extras[j]) }
-            j += 1
-        }
+        orderCount = count
     }
 
     /// Optuna's bandwidth rule for `order` (members in value order) into `sigmaBuffer`.
     private func computeBandwidths(dimension d: Int) {
-        let dim = dimensions[d], m = order.count
+        let dim = dimensions[d], m = orderCount
         let low = dim.adaptedLow, high = dim.adaptedHigh, range = high - low
         let minSigma = parameters.considerMagicClip ? range / min(100.0, Double(m) + 2.0) : 1e-12
         let endpoints = parameters.considerEndpoints
-        sigmaBuffer.removeAll(keepingCapacity: true)
-        sigmaBuffer.append(contentsOf: repeatElement(0, count: m))
-        values[d].withUnsafeBufferPointer { v in
-            order.withUnsafeBufferPointer { order in
-                sigmaBuffer.withUnsafeMutableBufferPointer { out in
-                    for p in 0..<m {
-                        let x = v[Int(order[p])]
-                        let left = p == 0 ? low : v[Int(order[p - 1])]
-                        let right = p == m - 1 ? high : v[Int(order[p + 1])]
-                        var s = max(x - left, right - x)
-                        if !endpoints && m >= 2 {
-                            if p == 0 { s = right - x } else if p == m - 1 { s = x - left }
+        if sigmaBuffer.count < m { sigmaBuffer = [Double](repeating: 0, count: m + m / 4 + 64) }
+        // Member values in value order: persistent ones read in sequence from sortedValues.
+        if memberValues.count < m { memberValues = [Double](repeating: 0, count: m + m / 4 + 64) }
+        sortedValues[d].withUnsafeBufferPointer { sorted in
+            values[d].withUnsafeBufferPointer { bySlot in
+                order.withUnsafeBufferPointer { order in
+                    orderPosition.withUnsafeBufferPointer { positions in
+                        memberValues.withUnsafeMutableBufferPointer { out in
+                            for index in 0..<m {
+                                let position = Int(positions[index])
+                                out[index] = position >= 0 ? sorted[position] : bySlot[Int(order[index])]
+                            }
                         }
-                        out[p] = min(max(s, minSigma), range)
                     }
+                }
+            }
+        }
+        memberValues.withUnsafeBufferPointer { v in
+            sigmaBuffer.withUnsafeMutableBufferPointer { out in
+                for p in 0..<m {
+                    let x = v[p]
+                    let left = p == 0 ? low : v[p - 1]
+                    let right = p == m - 1 ? high : v[p + 1]
+                    var s = max(x - left, right - x)
+                    if !endpoints && m >= 2 {
+                        if p == 0 { s = right - x } else if p == m - 1 { s = x - left }
+                    }
+                    out[p] = min(max(s, minSigma), range)
                 }
             }
         }
@@ -231,5 +290,4 @@ final class TPEAboveGroup {
         let a = values[d][Int(x)], b = values[d][Int(y)]
         return a < b || (a == b && numbers[Int(x)] < numbers[Int(y)])
     }
-
 }

@@ -43,6 +43,22 @@ public enum TruncatedNormal {
         return TuningMath.log1p(-centralCDF(a) - centralCDF(-b))
     }
 
+    /// `logMass` with fewer transcendental calls, for the fast path's exact terms: on one side of 0 with the
+    /// nearer end within 20 of it (no asymptotic series there) and the far end's CDF at most 0.99 of the near
+    /// end's, log(Φ(b) − Φ(a)) directly — one log instead of two logs, an exp and a log1p. Both CDFs come from
+    /// erfc in that tail with a relative error of about one ulp, so the difference is within (1 + r)/(1 − r) ≈ 200
+    /// ulp (4·10⁻¹⁴) relative. Elsewhere it is `logMass` itself.
+    static func logMassFast(_ a: Double, _ b: Double) -> Double {
+        if b <= 0 && b >= -20 {
+            let near = cdf(b), far = cdf(a)
+            if far <= 0.99 * near { return TuningMath.log(near - far) }
+        } else if a > 0 && a <= 20 {
+            let near = cdf(-a), far = cdf(-b)
+            if far <= 0.99 * near { return TuningMath.log(near - far) }
+        }
+        return logMass(a, b)
+    }
+
     /// log φ(z) of the standard normal density.
     @inline(__always)
     public static func logDensity(_ z: Double) -> Double { -0.5 * z * z - logSqrt2Pi }

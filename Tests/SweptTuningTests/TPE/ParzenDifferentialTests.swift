@@ -18,7 +18,10 @@ struct ParzenDifferentialTests {
         let pe = ParzenEstimator(observations: c.observations, dimensions: dims, parameters: parameters)
         var out: [String] = []
         func check(_ what: String, _ got: [Double], _ want: [Double]) {
-            guard got.count == want.count else { out.append("\(what): \(got.count) values, want \(want.count)"); return }
+            guard got.count == want.count else {
+                out.append("\(what): \(got.count) values, want \(want.count)")
+                return
+            }
             for (i, (g, w)) in zip(got, want).enumerated() where !agrees(g, w) {
                 out.append("\(what)[\(i)] = \(g), want \(w)")
                 return

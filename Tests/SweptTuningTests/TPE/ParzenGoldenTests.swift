@@ -54,4 +54,15 @@ struct TruncatedNormalTests {
             #expect(fast >= a && fast <= b)
         }
     }
+
+    @Test("the fast-path log mass equals logMass to 1e-13 on intervals of every width and place",
+          arguments: [-30.0, -19.5, -6.0, -2.0, -0.3, 0.0, 0.4, 3.0, 12.0, 25.0])
+    func logMassFast(start: Double) {
+        for width in [1e-6, 1e-3, 0.01, 0.05, 0.3, 1, 4, 30] {
+            for (a, b) in [(start, start + width), (start - width, start)] {
+                let fast = TruncatedNormal.logMassFast(a, b), exact = TruncatedNormal.logMass(a, b)
+                #expect(abs(fast - exact) <= 1e-13 * max(1, abs(exact)), "[\(a), \(b)]: \(fast) vs \(exact)")
+            }
+        }
+    }
 }

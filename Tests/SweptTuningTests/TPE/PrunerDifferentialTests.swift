@@ -47,7 +47,8 @@ struct PrunerDifferentialTests {
             let got = try Self.decisions(c)
             if got != c.should_prune { failures.append("pruner case \(index): got \(got), want \(c.should_prune)") }
         }
-        #expect(failures.count == 0, "\(failures.count) cases disagree:\n\(failures.prefix(20).joined(separator: "\n"))")
+        let report = failures.prefix(20).joined(separator: "\n")
+        #expect(failures.count == 0, "\(failures.count) cases disagree:\n\(report)")
     }
 
     @Test("the fixture covers NaN, maximize, warm-up, interval, n_min_trials, startup and both pruners")

@@ -17,7 +17,9 @@ struct TestFunctionsTests {
         let sampler = RandomSampler(seed: 11)
         for _ in 0..<2_000 {
             var params: [String: ParamValue] = [:]
-            for (param, distribution) in f.space { params[param] = distribution.toExternal(sampler.sample(distribution)) }
+            for (param, distribution) in f.space {
+                params[param] = distribution.toExternal(sampler.sample(distribution))
+            }
             #expect(f.evaluate(params) >= f.minimum - 1e-9)
         }
         for (param, distribution) in f.space {
