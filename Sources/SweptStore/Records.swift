@@ -51,7 +51,9 @@ public struct StoredTrial: Hashable, Sendable {
 /// A worker as the coordinator registered it.
 public struct WorkerRecord: Hashable, Sendable {
     /// Liveness as the coordinator last judged it.
-    public enum State: String, Hashable, Sendable, CaseIterable { case alive = "ALIVE", lost = "LOST", stopped = "STOPPED" }
+    public enum State: String, Hashable, Sendable, CaseIterable {
+        case alive = "ALIVE", lost = "LOST", stopped = "STOPPED"
+    }
     /// The worker's unique id.
     public var id: String
     /// The host it runs on.

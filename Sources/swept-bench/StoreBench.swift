@@ -28,50 +28,83 @@ struct StoreBench: AsyncParsableCommand {
     @Option(help: "Directory for the temporary store files.")
     var dir = "/tmp"
 
+    @Flag(help: "Keep the large study's store file (printed) for inspection.")
+    var keep = false
+
+    @Option(help: "Only measure opening and rebuilding the study 'large' of an existing store (kept by --keep).")
+    var reopen: String?
+
     func run() async throws {
+        if let reopen {
+            try openAndRestore(path: reopen)
+            return
+        }
         let path = "\(dir)/swept-bench-store-\(getpid()).db"
-        defer { for suffix in ["", "-wal", "-shm", ".lock"] { unlink(path + suffix) } }
+        defer { if !keep { for suffix in ["", "-wal", "-shm", ".lock"] { unlink(path + suffix) } } }
         try await reportBatch(path: path)
         for suffix in ["", "-wal", "-shm"] { unlink(path + suffix) }
         try await largeStudy(path: path)
     }
 
-    /// Concurrent single-value reports, group-committed with synchronous=FULL.
+    /// Intermediate-value writes through group commit with synchronous=FULL: reports carrying several steps
+    /// (`report_batch`), single-step reports from many concurrent reporters (`report_concurrent`), and one
+    /// reporter waiting for each commit (`report_single`).
     func reportBatch(path: String) async throws {
         let store = try StudyStore.open(at: path)
         let study = try await store.createStudy(named: "reports")
         var ids: [TrialID] = []
         for _ in 0..<reporters { ids.append(try await store.createTrial(in: study.id).id) }
-        let perReporter = reports / reporters
-        let before = store.commitStatistics
-        let start = now()
+        let stepsPerCall = 20
+        let calls = max(1, reports / reporters / stepsPerCall)
+        var before = store.commitStatistics
+        var start = now()
         try await withThrowingTaskGroup(of: Void.self) { group in
             for trial in ids {
                 group.addTask {
-                    for step in 0..<perReporter { try await store.reportIntermediate(trial, step: step, value: 0.5) }
+                    for call in 0..<calls {
+                        let steps = (0..<stepsPerCall).map { (step: call * stepsPerCall + $0, value: 0.5) }
+                        try await store.reportIntermediates(trial, steps)
+                    }
                 }
             }
             try await group.waitForAll()
         }
-        let seconds = now() - start
-        let after = store.commitStatistics
-        let rows = perReporter * reporters
-        print("store op=report_batch rows_per_s=\(Int(Double(rows) / seconds))")
-        print("store op=report_batch_commits rows=\(rows) commits=\(after.batches - before.batches) sync=FULL")
-        // One reporter, one commit per row: what group commit saves.
+        var rows = calls * stepsPerCall * reporters
+        print("store op=report_batch rows_per_s=\(Int(Double(rows) / (now() - start)))")
+        print("store op=report_batch_commits rows=\(rows) rows_per_call=\(stepsPerCall) reporters=\(reporters) "
+            + "commits=\(store.commitStatistics.batches - before.batches) sync=FULL")
+
+        let offset = calls * stepsPerCall
+        let perReporter = max(1, reports / reporters / 4)
+        before = store.commitStatistics
+        start = now()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for trial in ids {
+                group.addTask {
+                    for step in offset..<(offset + perReporter) {
+                        try await store.reportIntermediate(trial, step: step, value: 0.5)
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        rows = perReporter * reporters
+        print("store op=report_concurrent rows_per_s=\(Int(Double(rows) / (now() - start))) reporters=\(reporters) "
+            + "commits=\(store.commitStatistics.batches - before.batches) sync=FULL")
+
         let single = ids[0]
         let singleStart = now()
-        for step in perReporter..<(perReporter + 500) {
+        for step in (offset + perReporter)..<(offset + perReporter + 300) {
             try await store.reportIntermediate(single, step: step, value: 0.5)
         }
-        print("store op=report_single rows_per_s=\(Int(500 / (now() - singleStart)))")
+        print("store op=report_single rows_per_s=\(Int(300 / (now() - singleStart))) sync=FULL")
         try await store.close()
     }
 
     /// A study of `trials` trials: writing it, best/top-10 queries, reopening and rebuilding, bytes per trial.
     func largeStudy(path: String) async throws {
-        var store = try StudyStore.open(at: path)
-        let study = try await store.createStudy(named: "large")
+        let writer = try StudyStore.open(at: path)
+        let study = try await writer.createStudy(named: "large")
         let space: [String: Distribution] = [
             "x0": .float(try FloatDistribution(low: -5, high: 5)), "x1": .float(try FloatDistribution(low: -5, high: 5)),
             "x2": .float(try FloatDistribution(low: -5, high: 5)),
@@ -96,7 +129,7 @@ struct StoreBench: AsyncParsableCommand {
             if batch.count == 256 || i == trials - 1 {
                 let current = batch
                 try await withThrowingTaskGroup(of: Void.self) { group in
-                    for trial in current { group.addTask { [store] in _ = try await store.addTrial(trial, to: study.id) } }
+                    for trial in current { group.addTask { _ = try await writer.addTrial(trial, to: study.id) } }
                     try await group.waitForAll()
                 }
                 batch.removeAll(keepingCapacity: true)
@@ -104,6 +137,7 @@ struct StoreBench: AsyncParsableCommand {
         }
         print("store op=add_trial trials=\(trials) trials_per_s=\(Int(Double(trials) / (now() - writeStart)))")
 
+        let store = writer
         let bestMs = try median(runs: 101) { _ = try store.bestTrial(in: study.id) }
         print("store op=best_trial trials=\(trials) ms=\(format(bestMs))")
         let topMs = try median(runs: 101) { _ = try store.bestTrials(in: study.id, limit: 10) }
@@ -114,9 +148,16 @@ struct StoreBench: AsyncParsableCommand {
         print("store op=counts_by_state trials=\(trials) ms=\(format(countMs))")
         try await store.close()
 
-        // Open the store and rebuild a coordinator's in-memory study from it.
+        try openAndRestore(path: path)
+        let bytes = Double(fileSize(path) - sizeBefore) / Double(trials)
+        if keep { print("kept \(path)") }
+        print("store op=bytes_per_trial trials=\(trials) bytes=\(Int(bytes.rounded())) optuna_bytes=989")
+    }
+
+    /// Opens the store and rebuilds a coordinator's in-memory study from it.
+    func openAndRestore(path: String) throws {
         let openStart = now()
-        store = try StudyStore.open(at: path)
+        let store = try StudyStore.open(at: path)
         guard let record = try store.study(named: "large") else { throw ValidationError("study 'large' vanished") }
         let loaded = try store.loadStudy(record.id)
         let loadedAt = now()
@@ -126,9 +167,7 @@ struct StoreBench: AsyncParsableCommand {
         print("store op=open trials=\(loaded.trials.count) ms=\(format((end - openStart) * 1000))")
         print("store op=open_parts trials=\(loaded.trials.count) load_ms=\(format((loadedAt - openStart) * 1000)) "
             + "restore_ms=\(format((end - loadedAt) * 1000))")
-        try await store.close()
-        let bytes = Double(fileSize(path) - sizeBefore) / Double(trials)
-        print("store op=bytes_per_trial trials=\(trials) bytes=\(Int(bytes.rounded())) optuna_bytes=989")
+        withExtendedLifetime(store) {}
     }
 
     private func median(runs: Int, _ body: () throws -> Void) throws -> Double {

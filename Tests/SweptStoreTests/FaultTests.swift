@@ -74,7 +74,6 @@ struct FaultTests {
         // Root ignores permissions, so the attempt runs as an unprivileged user in a child process.
         let message: String
         if getuid() == 0 {
-            try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: "/tmp")
             let result = try runProcess(try writerToolPath(), ["open", path, "--uid", "65534"])
             #expect(result.status != 0)
             message = result.stdout

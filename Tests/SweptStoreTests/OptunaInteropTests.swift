@@ -156,4 +156,27 @@ struct OptunaInteropTests {
         #expect(Array(copyLines.drop { !$0.hasPrefix("study|from-optuna|") }.dropFirst().prefix { !$0.hasPrefix("study|") })
                 == optunaTrials)
     }
+
+    @Test("an Optuna database opened directly is adopted: swept adds its tables and continues the numbering")
+    func adoptOptunaDatabase() async throws {
+        let python = try #require(peerPython())
+        let path = dir.file("adopt.db")
+        _ = try runPython(python, script: """
+            import sys, optuna
+            optuna.logging.set_verbosity(optuna.logging.ERROR)
+            study = optuna.create_study(storage="sqlite:///" + sys.argv[1], study_name="adopted")
+            study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=3)
+            """, arguments: [path], in: dir)
+        let store = try StudyStore.open(at: path, options: StoreOptions(synchronous: .off))
+        let study = try #require(try store.study(named: "adopted"))
+        #expect(try store.trials(in: study.id).map(\.trial.number) == [0, 1, 2])
+        let next = try await store.createTrial(in: study.id)
+        #expect(next.number == 3)
+        try await store.finishTrial(next.id, state: .complete, values: [-1])
+        try await store.close()
+        let lines = try runPython(python, script: InteropFixtures.dumpScript, arguments: [path], in: dir)
+            .split(separator: "\n")
+        #expect(lines.count == 5)
+        #expect(lines.first?.hasPrefix("study|adopted|MINIMIZE|3|") == true)
+    }
 }

@@ -32,12 +32,13 @@ struct WriterLockTests {
         try process.run()
         let line = String(decoding: out.fileHandleForReading.availableData, as: UTF8.self)
         #expect(line.hasPrefix("ready \(process.processIdentifier)"))
-        var host = [CChar](repeating: 0, count: 256)
-        gethostname(&host, 255)
+        var buffer = [CChar](repeating: 0, count: 256)
+        gethostname(&buffer, 255)
+        let host = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         #expect { try StudyStore.open(at: path) } throws: { error in
             let message = (error as? StoreError)?.message ?? ""
             return message.contains("pid \(process.processIdentifier)")
-                && message.contains("host \(String(cString: host))")
+                && message.contains("host \(host)")
         }
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()

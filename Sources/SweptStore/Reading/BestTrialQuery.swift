@@ -12,7 +12,8 @@ enum BestTrialQuery {
     static let scanBudget = 4096
 
     /// Trial ids of the best `limit` trials, best first.
-    static func bestTrialIDs(_ db: Database, study: StudyID, direction: StudyDirection, limit: Int) throws -> [TrialID] {
+    static func bestTrialIDs(_ db: Database, study: StudyID, direction: StudyDirection,
+                             limit: Int) throws -> [TrialID] {
         guard limit > 0 else { return [] }
         let infinityOrder = direction == .minimize ? ["INF_NEG"] : ["INF_POS"]
         let infinityLast = direction == .minimize ? ["INF_POS"] : ["INF_NEG"]

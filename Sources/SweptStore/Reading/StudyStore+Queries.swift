@@ -43,7 +43,8 @@ extension StudyStore {
                     + "trials are defined for one objective, use paretoFront(of:) instead")
             }
             let ids = try BestTrialQuery.bestTrialIDs(db, study: study, direction: directions[0], limit: limit)
-            let loaded = Dictionary(uniqueKeysWithValues: try TrialLoader.load(db, .trials(ids)).map { ($0.ref.id, $0) })
+            let trials = try TrialLoader.load(db, .trials(ids))
+            let loaded = Dictionary(uniqueKeysWithValues: trials.map { ($0.ref.id, $0) })
             return ids.compactMap { loaded[$0] }
         }
     }

@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import SweptTuning
 
@@ -13,6 +14,9 @@ struct TrialLoader {
     }
 
     private var distributions: [String: Distribution] = [:]
+    /// The last distribution JSON seen per parameter name, compared as bytes so that the common case (every
+    /// trial of a study shares one distribution per name) allocates no string.
+    private var lastByName: [String: (json: [UInt8], distribution: Distribution)] = [:]
 
     /// Loads the trials of `scope`, ordered by study then number.
     static func load(_ db: Database, _ scope: Scope) throws -> [StoredTrial] {
@@ -29,7 +33,8 @@ struct TrialLoader {
             var condition = "t.study_id = ?"
             if let states {
                 if states.isEmpty { return [] }
-                condition += " AND t.state IN (" + states.map { "'\($0.rawValue)'" }.sorted().joined(separator: ", ") + ")"
+                let names = states.map { "'\($0.rawValue)'" }.sorted().joined(separator: ", ")
+                condition += " AND t.state IN (\(names))"
             }
             trialFilter = condition
             joinFilter = condition
@@ -45,7 +50,7 @@ struct TrialLoader {
         // Trials.
         var refs: [TrialRef] = []
         var trials: [FrozenTrial] = []
-        var index: [Int64: Int] = [:]
+        var ids: [Int64] = []
         let trialRows = try Row.fetchCursor(db, sql: """
             SELECT t.trial_id, t.study_id, t.number, t.state, t.datetime_start, t.datetime_complete FROM trials t
             WHERE \(trialFilter) ORDER BY t.study_id, t.number
@@ -57,15 +62,15 @@ struct TrialLoader {
                 throw StoreError(.invalidValue, "trials.state of trial id \(id) is '\(stateName)'; expected one of "
                     + TrialState.allCases.map(\.rawValue).joined(separator: ", "))
             }
-            let start: String? = row[4]
-            let end: String? = row[5]
+            let start = try row.withUnsafeData(atIndex: 4) { $0.flatMap(Self.datetime) }
+            let end = try row.withUnsafeData(atIndex: 5) { $0.flatMap(Self.datetime) }
             let number: Int = row[2] ?? trials.count
-            index[id] = trials.count
+            ids.append(id)
             refs.append(TrialRef(id: TrialID(rawValue: id), study: StudyID(rawValue: row[1]), number: number))
-            trials.append(FrozenTrial(number: number, state: state, startedAt: start.flatMap(OptunaDateTime.parse),
-                                      completedAt: end.flatMap(OptunaDateTime.parse)))
+            trials.append(FrozenTrial(number: number, state: state, startedAt: start, completedAt: end))
         }
         if trials.isEmpty { return [] }
+        let index = TrialIndex(ids)
 
         // Parameters, in internal representation, turned external through their distribution.
         let params = try Row.fetchCursor(db, sql: """
@@ -74,11 +79,17 @@ struct TrialLoader {
             """, arguments: arguments)
         while let row = try params.next() {
             let id: Int64 = row[0]
-            guard let i = index[id] else { continue }
+            guard let i = index.position(of: id) else { continue }
             let name: String = row[1] ?? ""
             let internalValue: Double = row[2] ?? .nan
-            let json: String = row[3] ?? ""
-            let distribution = try distribution(json, trial: trials[i].number, name: name)
+            let distribution = try row.withUnsafeData(atIndex: 3) { data -> Distribution in
+                let bytes = data ?? Data()
+                if let last = lastByName[name], Self.sameBytes(last.json, bytes) { return last.distribution }
+                let json = String(decoding: bytes, as: UTF8.self)
+                let parsed = try self.distribution(json, trial: trials[i].number, name: name)
+                lastByName[name] = (Array(bytes), parsed)
+                return parsed
+            }
             trials[i].distributions[name] = distribution
             trials[i].params[name] = distribution.toExternal(internalValue)
         }
@@ -90,7 +101,7 @@ struct TrialLoader {
             """, arguments: arguments)
         while let row = try values.next() {
             let id: Int64 = row[0]
-            guard let i = index[id] else { continue }
+            guard let i = index.position(of: id) else { continue }
             let objective: Int = row[1]
             let value = StoredDouble.decode(row[2], type: row[3] ?? "FINITE")
             var list = trials[i].values ?? []
@@ -106,7 +117,7 @@ struct TrialLoader {
             """, arguments: arguments)
         while let row = try steps.next() {
             let id: Int64 = row[0]
-            guard let i = index[id] else { continue }
+            guard let i = index.position(of: id) else { continue }
             let step: Int = row[1]
             trials[i].intermediateValues[step] = StoredDouble.decode(row[2], type: row[3] ?? "FINITE")
         }
@@ -119,7 +130,7 @@ struct TrialLoader {
                 """, arguments: arguments)
             while let row = try rows.next() {
                 let id: Int64 = row[0]
-                guard let i = index[id] else { continue }
+                guard let i = index.position(of: id) else { continue }
                 let key: String = row[1] ?? ""
                 let value = try AttributeJSON.decode(row[2] ?? "null",
                                                      context: "\(table) '\(key)' of trial \(trials[i].number)")
@@ -129,10 +140,57 @@ struct TrialLoader {
         return zip(refs, trials).map { StoredTrial(ref: $0, trial: $1) }
     }
 
+    private static func datetime(_ data: Data) -> Double? {
+        data.withUnsafeBytes { OptunaDateTime.parse(bytes: $0) }
+    }
+
+    private static func sameBytes(_ a: [UInt8], _ b: Data) -> Bool {
+        guard a.count == b.count else { return false }
+        if a.isEmpty { return true }
+        return a.withUnsafeBytes { pa in
+            b.withUnsafeBytes { pb in
+                guard let x = pa.baseAddress, let y = pb.baseAddress else { return false }
+                return memcmp(x, y, pb.count) == 0
+            }
+        }
+    }
+
     private mutating func distribution(_ json: String, trial: Int, name: String) throws -> Distribution {
         if let known = distributions[json] { return known }
-        let parsed = try DistributionJSON.decode(json, context: "distribution_json of parameter '\(name)' of trial \(trial)")
+        let context = "distribution_json of parameter '\(name)' of trial \(trial)"
+        let parsed = try DistributionJSON.decode(json, context: context)
         distributions[json] = parsed
         return parsed
+    }
+}
+
+/// Trial id → position in the loaded array: a flat table when the ids are dense (a study swept wrote), a
+/// dictionary otherwise.
+private struct TrialIndex {
+    private let base: Int64
+    private let table: [Int32]
+    private let sparse: [Int64: Int]
+
+    init(_ ids: [Int64]) {
+        let low = ids.min() ?? 0
+        let high = ids.max() ?? 0
+        if high - low < Int64(ids.count) * 4 + 1024 {
+            var table = [Int32](repeating: -1, count: Int(high - low + 1))
+            for (position, id) in ids.enumerated() { table[Int(id - low)] = Int32(position) }
+            (base, self.table, sparse) = (low, table, [:])
+        } else {
+            var sparse: [Int64: Int] = [:]
+            for (position, id) in ids.enumerated() { sparse[id] = position }
+            (base, table, self.sparse) = (0, [], sparse)
+        }
+    }
+
+    @inline(__always)
+    func position(of id: Int64) -> Int? {
+        if table.isEmpty { return sparse[id] }
+        let offset = id - base
+        guard offset >= 0, offset < Int64(table.count) else { return nil }
+        let position = table[Int(offset)]
+        return position >= 0 ? Int(position) : nil
     }
 }

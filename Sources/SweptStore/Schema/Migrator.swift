@@ -13,7 +13,9 @@ enum Migrator {
                     try db.execute(sql: SweptSchema.migrationsTable)
                     try migration.apply(db)
                     try db.execute(
-                        sql: "INSERT INTO swept_migrations (version, name, applied_at, swept_build) VALUES (?, ?, ?, ?)",
+                        sql: """
+                            INSERT INTO swept_migrations (version, name, applied_at, swept_build) VALUES (?, ?, ?, ?)
+                            """,
                         arguments: [migration.version, migration.name, OptunaDateTime.format(now), build])
                     return .commit
                 }

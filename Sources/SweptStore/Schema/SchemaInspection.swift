@@ -33,14 +33,16 @@ enum SchemaInspection: Equatable {
             throw StoreError(.incompatibleSchema, "\(path) is an SQLite database but neither a swept store nor an "
                 + "Optuna study database (no version_info table); refusing to modify it")
         }
-        let optunaVersion = try Int.fetchOne(db, sql: "SELECT schema_version FROM version_info WHERE version_info_id = 1")
+        let optunaVersion = try Int.fetchOne(
+            db, sql: "SELECT schema_version FROM version_info WHERE version_info_id = 1")
         let library = try String.fetchOne(db, sql: "SELECT library_version FROM version_info WHERE version_info_id = 1")
         if let v = optunaVersion, v > OptunaSchema.schemaVersion {
             throw StoreError(.newerSchema, "\(path) uses Optuna RDB schema \(v) (Optuna \(library ?? "?")); swept "
                 + "understands schema \(OptunaSchema.schemaVersion) (Optuna 5.0). The file was not modified.")
         }
         if optunaVersion != OptunaSchema.schemaVersion {
-            throw StoreError(.incompatibleSchema, "\(path) uses Optuna RDB schema \(optunaVersion.map(String.init) ?? "none") "
+            let found = optunaVersion.map(String.init) ?? "none"
+            throw StoreError(.incompatibleSchema, "\(path) uses Optuna RDB schema \(found) "
                 + "(Optuna \(library ?? "?")); run `optuna storage upgrade --storage sqlite:///\(path)` with "
                 + "Optuna 5.0 first. The file was not modified.")
         }

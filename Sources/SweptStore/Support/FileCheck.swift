@@ -43,7 +43,8 @@ enum FileCheck {
             throw StoreError(.corrupt, "store \(path) is corrupt: invalid page size \(pageSize) in its header")
         }
         func be32(_ at: Int) -> UInt32 {
-            UInt32(header[at]) << 24 | UInt32(header[at + 1]) << 16 | UInt32(header[at + 2]) << 8 | UInt32(header[at + 3])
+            UInt32(header[at]) << 24 | UInt32(header[at + 1]) << 16 | UInt32(header[at + 2]) << 8
+                | UInt32(header[at + 3])
         }
         let pages = Int64(be32(28))
         let headerSizeValid = be32(92) == be32(96) && pages > 0

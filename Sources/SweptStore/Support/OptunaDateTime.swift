@@ -28,7 +28,13 @@ enum OptunaDateTime {
 
     /// Parses `YYYY-MM-DD HH:MM:SS[.ffffff]` (also with a `T` separator) into seconds since 1970 UTC.
     static func parse(_ text: String) -> Double? {
-        var utf8 = Array(text.utf8)
+        var copy = text
+        return copy.withUTF8 { parse(bytes: UnsafeRawBufferPointer($0)) }
+    }
+
+    /// Parses the UTF-8 bytes of a datetime without making a string.
+    static func parse(bytes: UnsafeRawBufferPointer) -> Double? {
+        let utf8 = bytes
         if utf8.count < 19 { return nil }
         func number(_ range: Range<Int>) -> Int64? {
             var v: Int64 = 0
@@ -45,9 +51,10 @@ enum OptunaDateTime {
         }
         var micro: Int64 = 0
         if utf8.count > 20, utf8[19] == UInt8(ascii: ".") {
-            utf8 += [UInt8](repeating: 48, count: max(0, 26 - utf8.count))
-            guard let f = number(20..<26) else { return nil }
+            let end = min(utf8.count, 26)
+            guard let f = number(20..<end) else { return nil }
             micro = f
+            for _ in end..<26 { micro *= 10 }
         }
         // Days-from-civil (H. Hinnant).
         let y = month <= 2 ? year - 1 : year

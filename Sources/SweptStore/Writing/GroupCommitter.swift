@@ -47,7 +47,8 @@ final class GroupCommitter: Sendable {
     }
 
     /// Runs `body` in the next group commit and returns its result once the batch has committed.
-    func submit<T: Sendable>(_ operation: String, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+    func submit<T: Sendable>(_ operation: String,
+                             _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         let box = ResultBox<T>()
         let path = self.path
         return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in

@@ -117,7 +117,9 @@ enum RowHelpers {
     static func setInternalParam(_ db: Database, _ ref: TrialRef, name: String, internalValue: Double,
                                  distributionJSON: String) throws {
         let existing = try Row.fetchOne(
-            db.cachedStatement(sql: "SELECT param_value, distribution_json FROM trial_params WHERE trial_id = ? AND param_name = ?"),
+            db.cachedStatement(sql: """
+                SELECT param_value, distribution_json FROM trial_params WHERE trial_id = ? AND param_name = ?
+                """),
             arguments: [ref.id.rawValue, name])
         if let existing {
             let oldValue: Double? = existing[0]
@@ -135,8 +137,8 @@ enum RowHelpers {
     static func report(_ db: Database, _ trial: TrialID, step: Int, value: Double) throws -> Bool {
         let (stored, type) = StoredDouble.encode(value)
         try db.cachedStatement(sql: """
-            INSERT OR IGNORE INTO trial_intermediate_values (trial_id, step, intermediate_value, intermediate_value_type)
-            VALUES (?, ?, ?, ?)
+            INSERT OR IGNORE INTO trial_intermediate_values
+                (trial_id, step, intermediate_value, intermediate_value_type) VALUES (?, ?, ?, ?)
             """).execute(arguments: [trial.rawValue, step, stored, type])
         return db.changesCount > 0
     }

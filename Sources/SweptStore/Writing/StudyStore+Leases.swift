@@ -128,7 +128,9 @@ extension StudyStore {
                 let trial: Int64? = row[4]
                 return StoreEvent(id: row[0], at: row[1], kind: row[2], study: study.map(StudyID.init(rawValue:)),
                                   trial: trial.map(TrialID.init(rawValue:)),
-                                  detail: try detail.map { try AttributeJSON.decode($0, context: "swept_events.detail") })
+                                  detail: try detail.map {
+                                      try AttributeJSON.decode($0, context: "swept_events.detail")
+                                  })
             }
         }
     }

@@ -35,7 +35,8 @@ extension StudyStore {
         let now = clock()
         return try await write("enqueue trial in study \(study.rawValue)") { db in
             _ = try RowHelpers.directions(db, study)
-            let ref = try Self.insertTrial(db, study: study, state: .waiting, startedAt: nil, completedAt: nil, now: now)
+            let ref = try Self.insertTrial(db, study: study, state: .waiting, startedAt: nil, completedAt: nil,
+                                           now: now)
             let fixed = AttributeValue.object(params.mapValues(AttributeValue.init))
             try RowHelpers.setAttribute(db, table: "trial_system_attributes", owner: "trial_id", id: ref.id.rawValue,
                                         key: FrozenTrial.fixedParamsKey, value: fixed)
@@ -121,9 +122,11 @@ extension StudyStore {
             let ref = try RowHelpers.requireUnfinished(db, trial, "finish")
             let directions = try RowHelpers.directions(db, ref.study)
             try Self.writeFinish(db, ref, state: state, values: values, directions: directions, completedAt: end)
-            try db.cachedStatement(sql: "DELETE FROM swept_leases WHERE trial_id = ?").execute(arguments: [trial.rawValue])
-            try RowHelpers.event(db, at: end, kind: "trial.\(state.rawValue.lowercased())", study: ref.study,
-                                 trial: trial)
+            try db.cachedStatement(sql: "DELETE FROM swept_leases WHERE trial_id = ?")
+                .execute(arguments: [trial.rawValue])
+            if state == .fail {
+                try RowHelpers.event(db, at: end, kind: "trial.fail", study: ref.study, trial: trial)
+            }
         }
     }
 
@@ -176,8 +179,9 @@ extension StudyStore {
             """).execute(arguments: [number, study.rawValue, state.rawValue, startedAt.map(OptunaDateTime.format),
                                      completedAt.map(OptunaDateTime.format)])
         let id = TrialID(rawValue: db.lastInsertedRowID)
-        try RowHelpers.event(db, at: now, kind: state == .waiting ? "trial.enqueued" : "trial.created", study: study,
-                             trial: id)
+        if state == .waiting {
+            try RowHelpers.event(db, at: now, kind: "trial.enqueued", study: study, trial: id)
+        }
         return TrialRef(id: id, study: study, number: number)
     }
 
@@ -237,8 +241,9 @@ extension StudyStore {
                 try db.execute(sql: "UPDATE trials SET datetime_complete = NULL WHERE trial_id = ?",
                                arguments: [ref.id.rawValue])
             }
-            try RowHelpers.event(db, at: now, kind: "trial.\(trial.state.rawValue.lowercased())", study: study,
-                                 trial: ref.id)
+            if trial.state == .fail {
+                try RowHelpers.event(db, at: now, kind: "trial.fail", study: study, trial: ref.id)
+            }
         }
         return ref
     }
