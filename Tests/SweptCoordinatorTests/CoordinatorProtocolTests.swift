@@ -253,3 +253,25 @@ func eventually(timeout: Double, _ condition: () throws -> Bool) async -> Bool {
     }
     return (try? condition()) == true
 }
+
+@Suite("Study specs")
+struct StudySpecTests {
+    @Test("a spec survives its canonical JSON (what a restart reads back)", arguments: ["random", "tpe"])
+    func canonicalRoundTrip(sampler: String) throws {
+        let text = """
+            {"name": "rt", "directions": ["minimize", "maximize"],
+             "space": {"lr": {"float": [0.0001, 0.1], "log": true}, "n": {"int": [1, 9], "step": 2},
+                       "act": {"categorical": ["relu", 3, 0.5, true, null]}},
+             "sampler": {"type": "\(sampler)", "seed": 9},
+             "pruner": {"type": "percentile", "percentile": 30, "n_startup_trials": 2, "n_warmup_steps": 1},
+             "budget": {"trials": 50, "timeout": 120, "max_retries": 1},
+             "objective": {"type": "test-function", "steps": 3}}
+            """
+        let spec = try StudySpec.parseJSON(Array(text.utf8), source: "rt.json")
+        let again = try StudySpec.parseJSON(Array(spec.canonicalJSON.jsonText.utf8), source: "canonical")
+        #expect(again == spec)
+        #expect(spec.space.count == 3)
+        #expect(spec.budget == BudgetSpec(trials: 50, timeoutSeconds: 120, maxRetries: 1))
+        _ = try spec.makeStudy()
+    }
+}

@@ -17,6 +17,8 @@ extension StudySpec {
         switch sampler {
         case .random(let seed):
             root["sampler"] = .object(["type": .string("random"), "seed": seed.map { .int(Int(truncatingIfNeeded: $0)) } ?? .null])
+        case .tpe(let seed):
+            root["sampler"] = .object(["type": .string("tpe"), "seed": seed.map { .int(Int(truncatingIfNeeded: $0)) } ?? .null])
         }
         switch pruner {
         case .none:

@@ -135,8 +135,9 @@ extension StudySpec {
         let seed = try fields.optionalInt("seed", minimum: 0).map { UInt64($0) }
         switch try fields.optionalString("type") ?? "random" {
         case "random": return .random(seed: seed)
+        case "tpe": return .tpe(seed: seed)
         case let other:
-            throw StudySpecError("\(fields.path).type is '\(other)'; expected random")
+            throw StudySpecError("\(fields.path).type is '\(other)'; expected random or tpe")
         }
     }
 

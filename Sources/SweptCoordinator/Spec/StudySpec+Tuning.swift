@@ -6,6 +6,7 @@ extension StudySpec {
         let sampler: any Sampler
         switch self.sampler {
         case .random(let seed): sampler = RandomSampler(seed: seed)
+        case .tpe(let seed): sampler = TPESampler(seed: seed)
         }
         let pruner: any Pruner
         switch self.pruner {

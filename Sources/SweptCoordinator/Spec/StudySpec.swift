@@ -56,6 +56,8 @@ public struct SpaceParameter: Sendable, Equatable {
 public enum SamplerSpec: Sendable, Equatable {
     /// Independent uniform sampling.
     case random(seed: UInt64?)
+    /// Tree-structured Parzen estimator with Optuna's defaults.
+    case tpe(seed: UInt64?)
 }
 
 /// A pruner choice.
