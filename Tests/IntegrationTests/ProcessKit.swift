@@ -93,6 +93,10 @@ final class ScratchCluster: @unchecked Sendable {
     var port = 0
     var leaseTTL: Double
     var heartbeat: Double
+    /// `tcp` or `tls+tcp`.
+    var scheme = "tcp"
+    /// Flags every client (submit, worker) passes, e.g. the TLS CA.
+    var clientFlags: [String] = []
 
     init(_ name: String, leaseTTL: Double = 2, heartbeat: Double = 0.4) throws {
         directory = NSTemporaryDirectory() + "swept-it-\(name)-\(UInt32.random(in: 0...UInt32.max))"
@@ -104,13 +108,13 @@ final class ScratchCluster: @unchecked Sendable {
         try "integration-secret-0123456789abcdef\n".write(toFile: secretPath, atomically: true, encoding: .utf8)
     }
 
-    var url: String { "tcp://127.0.0.1:\(port)" }
+    var url: String { "\(scheme)://127.0.0.1:\(port)" }
 
     /// Starts the coordinator (on a free port the first time, on the same port after a restart).
     func startCoordinator(extra: [String] = []) async throws {
         let portFile = directory + "/port"
         try? FileManager.default.removeItem(atPath: portFile)
-        let listen = "tcp://127.0.0.1:\(port)"
+        let listen = "\(scheme)://127.0.0.1:\(port)"
         let child = try ChildProcess("coordinator-\(UInt16.random(in: 0...9999))", arguments: [
             "coordinator", "--store", storePath, "--listen", listen, "--secret-file", secretPath,
             "--lease-ttl", "\(leaseTTL)", "--heartbeat", "\(heartbeat)", "--port-file", portFile,
@@ -137,7 +141,7 @@ final class ScratchCluster: @unchecked Sendable {
         try spec.write(toFile: path, atomically: true, encoding: .utf8)
         let child = try ChildProcess("submit-\(name)", arguments: [
             "submit", path, "--coordinator", url, "--secret-file", secretPath,
-        ], directory: directory)
+        ] + clientFlags, directory: directory)
         let status = await child.wait(timeout: 30)
         #expect(status == 0, "submit failed: \(child.log)")
     }
@@ -147,7 +151,7 @@ final class ScratchCluster: @unchecked Sendable {
         try ChildProcess("worker-\(id)", arguments: [
             "worker", "--coordinator", url, "--secret-file", secretPath ?? self.secretPath, "--id", id,
             "--ack-log", ackPath(id), "--request-timeout", "1", "--backoff-max", "0.5", "--log-level", "notice",
-        ] + extra, directory: directory)
+        ] + clientFlags + extra, directory: directory)
     }
 
     func ackPath(_ id: String) -> String { directory + "/\(id).ack" }
