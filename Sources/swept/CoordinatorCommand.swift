@@ -15,11 +15,12 @@ struct CoordinatorCommand: AsyncParsableCommand {
             same store it rebuilds every study and lease, and workers reconnect on their own.
 
             Examples:
-              head -c 32 /dev/urandom | base64 > cluster.secret
-              swept coordinator --store swept.db --listen tcp://0.0.0.0:7600 --secret-file cluster.secret
-              swept coordinator --store swept.db --listen tls+tcp://0.0.0.0:7600 --secret-file cluster.secret \\
-                  --tls-cert head.pem --tls-key head.key
-              swept coordinator --store /tmp/t.db --listen tcp://127.0.0.1:0 --port-file /tmp/port \\
+              head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \\n' > cluster.secret
+              swept coordinator --listen tcp://0.0.0.0:7600 \\
+                  --secret-file cluster.secret --store swept.db
+              swept coordinator --listen tls+tcp://0.0.0.0:7600 \\
+                  --secret-file cluster.secret --tls-cert head.pem --tls-key head.key
+              swept coordinator --listen tcp://127.0.0.1:0 --port-file port \\
                   --secret-file cluster.secret --lease-ttl 2 --heartbeat 0.5
             """)
 

@@ -13,14 +13,17 @@ struct SubmitCommand: AsyncParsableCommand {
 
             Example spec (demo.json):
               {"name": "demo", "direction": "minimize",
-               "space": {"x": {"float": [-5, 5]}, "y": {"float": [-5, 5]}},
-               "sampler": {"type": "random", "seed": 1},
+               "space": {"x": {"float": [-5, 5]},
+                         "lr": {"float": [1e-4, 0.1], "log": true}},
+               "sampler": {"type": "tpe", "seed": 1},
                "pruner": {"type": "median", "n_startup_trials": 5},
                "budget": {"trials": 100, "max_retries": 3},
-               "objective": {"type": "test-function", "function": "quadratic", "steps": 5, "sleep_ms": 10}}
+               "objective": {"type": "test-function", "steps": 5,
+                             "function": "quadratic", "sleep_ms": 10}}
 
             Examples:
-              swept submit demo.json --coordinator tcp://127.0.0.1:7600 --secret-file cluster.secret
+              swept submit demo.json --coordinator tcp://127.0.0.1:7600 \\
+                  --secret-file cluster.secret
               swept submit demo.json --secret-file cluster.secret --resume
             """)
 

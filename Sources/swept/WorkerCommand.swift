@@ -15,9 +15,12 @@ struct WorkerCommand: AsyncParsableCommand {
             coordinator and exits 0.
 
             Examples:
-              swept worker --coordinator tcp://head:7600 --secret-file cluster.secret --slots 2 --blas-threads 4
-              swept worker --coordinator tcp://127.0.0.1:7600 --secret-file cluster.secret --exit-when-idle 5
-              swept worker --coordinator tls+tcp://head:7600 --secret-file cluster.secret --tls-ca ca.pem
+              swept worker --coordinator tcp://head:7600 \\
+                  --secret-file cluster.secret --slots 2 --blas-threads 4
+              swept worker --coordinator tcp://127.0.0.1:7600 \\
+                  --secret-file cluster.secret --exit-when-idle 5
+              swept worker --coordinator tls+tcp://head:7600 \\
+                  --secret-file cluster.secret --tls-ca ca.pem
             """)
 
     @Option(help: "The coordinator's address.")
