@@ -15,33 +15,34 @@ final class TPEAboveGroup {
 
     /// Slot → trial number (persistent slots first, then this ask's running trials).
     private(set) var numbers: [Int] = []
-    private var slotOfNumber: [Int: Int] = [:]
+    var slotOfNumber: [Int: Int] = [:]
     /// Per dimension, per slot: kernel-space value (categorical: the index).
-    private var values: [[Double]]
+    var values: [[Double]]
     /// Persistent slots ordered by trial number.
     private var byNumber: [Int32] = []
     /// Per numerical dimension: persistent slots ordered by (value, trial number); empty for categorical.
-    private var byValue: [[Int32]]
+    var byValue: [[Int32]]
     /// Per continuous kernel, per slot: the constant term for the cached bandwidth.
     private var cachedConstant: [[Double]]
-    private var persistentCount = 0
+    var persistentCount = 0
     /// Reused per-ask buffers.
-    private var isMember: [Bool] = []
+    var isMember: [Bool] = []
     private var order: [Int32] = []
-    private var sigmaBuffer: [Double] = []
     private var orderPosition: [Int32] = []
     /// How many entries of `order` / `orderPosition` are this ask's.
     private var orderCount = 0
-    private var memberValues: [Double] = []
+    var changedBuffer: [(Int32, Double)] = []
     /// Per numerical dimension, parallel to `byValue`: the values, and the bandwidth each slot's kernel terms
     /// were last computed for (NaN: none yet).
-    private var sortedValues: [[Double]]
-    private var sigmaByPosition: [[Double]]
+    var sortedValues: [[Double]]
+    var sigmaByPosition: [[Double]]
     /// Per slot: Σ of the continuous constants, and whether one of them changed since it was summed.
     private var constantSum: [Double] = []
     private var constantDirty: [Bool] = []
     /// Slots whose categorical choices are already in the mixture.
     private var choicesWritten = 0
+    /// What the last bandwidth pass saw when it had no running trials (nil: the next pass walks everything).
+    var lastWalk: (members: Int, persistent: Int, excluded: Set<Int>)?
 
     init(dimensions: [ParzenDimension], parameters: ParzenEstimatorParameters) {
         self.dimensions = dimensions
@@ -158,6 +159,7 @@ final class TPEAboveGroup {
         mixture.priorLogWeight = m == 0 ? 0 : TuningMath.log(parameters.priorWeight) - mixture.logWeightSum
 
         // Bandwidths per numerical dimension from the member order by value; refresh changed kernels.
+        let touched = touchedSlots(excluded: excluded, members: m, hasRunning: !running.isEmpty)
         var continuousIndex = 0, discreteIndex = 0
         for (d, dim) in dimensions.enumerated() {
             switch dim.kernel {
@@ -172,19 +174,11 @@ final class TPEAboveGroup {
                 mixture.categorical[c].logHit = TuningMath.log((base + 1) / rowSum)
                 mixture.categorical[c].logMiss = TuningMath.log(base / rowSum)
             case .continuous, .discrete:
-                let extrasByValue = extras.sorted { lessByValue(d, $0, $1) }
-                fillOrder(byValue[d], extrasByValue) { lessByValue(d, $0, $1) }
-                computeBandwidths(dimension: d)
                 let isContinuous = { if case .continuous = dim.kernel { return true } else { return false } }()
-                for (index, slot32) in order.prefix(orderCount).enumerated() {
-                    // Persistent slots keep their last bandwidth by position in the value order (read in
-                    // sequence); running trials are always recomputed.
-                    let slot = Int(slot32), sigma = sigmaBuffer[index], position = Int(orderPosition[index])
-                    if position >= 0 {
-                        if sigmaByPosition[d][position] == sigma { continue }
-                        sigmaByPosition[d][position] = sigma
-                    }
-                    let mu = values[d][slot]
+                let changed = touched.map { localBandwidths(dimension: d, members: m, touched: $0) }
+                    ?? changedBandwidths(dimension: d, members: m, extras: extras.sorted { lessByValue(d, $0, $1) })
+                for (slot32, sigma) in changed {
+                    let slot = Int(slot32), mu = values[d][slot]
                     if isContinuous {
                         let c = continuousIndex
                         let t = TPEMixture.continuousTerms(
@@ -247,46 +241,7 @@ final class TPEAboveGroup {
         orderCount = count
     }
 
-    /// Optuna's bandwidth rule for `order` (members in value order) into `sigmaBuffer`.
-    private func computeBandwidths(dimension d: Int) {
-        let dim = dimensions[d], m = orderCount
-        let low = dim.adaptedLow, high = dim.adaptedHigh, range = high - low
-        let minSigma = parameters.considerMagicClip ? range / min(100.0, Double(m) + 2.0) : 1e-12
-        let endpoints = parameters.considerEndpoints
-        if sigmaBuffer.count < m { sigmaBuffer = [Double](repeating: 0, count: m + m / 4 + 64) }
-        // Member values in value order: persistent ones read in sequence from sortedValues.
-        if memberValues.count < m { memberValues = [Double](repeating: 0, count: m + m / 4 + 64) }
-        sortedValues[d].withUnsafeBufferPointer { sorted in
-            values[d].withUnsafeBufferPointer { bySlot in
-                order.withUnsafeBufferPointer { order in
-                    orderPosition.withUnsafeBufferPointer { positions in
-                        memberValues.withUnsafeMutableBufferPointer { out in
-                            for index in 0..<m {
-                                let position = Int(positions[index])
-                                out[index] = position >= 0 ? sorted[position] : bySlot[Int(order[index])]
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        memberValues.withUnsafeBufferPointer { v in
-            sigmaBuffer.withUnsafeMutableBufferPointer { out in
-                for p in 0..<m {
-                    let x = v[p]
-                    let left = p == 0 ? low : v[p - 1]
-                    let right = p == m - 1 ? high : v[p + 1]
-                    var s = max(x - left, right - x)
-                    if !endpoints && m >= 2 {
-                        if p == 0 { s = right - x } else if p == m - 1 { s = x - left }
-                    }
-                    out[p] = min(max(s, minSigma), range)
-                }
-            }
-        }
-    }
-
-    private func lessByValue(_ d: Int, _ x: Int32, _ y: Int32) -> Bool {
+    func lessByValue(_ d: Int, _ x: Int32, _ y: Int32) -> Bool {
         let a = values[d][Int(x)], b = values[d][Int(y)]
         return a < b || (a == b && numbers[Int(x)] < numbers[Int(y)])
     }

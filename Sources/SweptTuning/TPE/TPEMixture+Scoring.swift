@@ -1,14 +1,16 @@
 /// Scoring candidates against a `TPEMixture`: log Σ_j w_j·k_j(x) + prior, for all candidates at once.
 ///
-/// Two passes over the components, both over raw pointers gathered once per call:
-/// 1. `accumulate`: acc[i·K + j] = constant[j] + the continuous quadratic forms + the categorical lookups, block by
-///    block (256 components: a block's coefficients stay in L1 while all candidates pass over them), four
-///    continuous dimensions per sweep of the accumulator row (a missing fourth reuses a real dimension's
-///    coefficients with u = 0, which adds exactly 0). Each candidate's best upper bound (acc + the discretized
-///    bound, computed in a block-sized scratch row) is tracked on the way.
-/// 2. `combine`: per candidate, the best-bound component's exact total fixes m; every component whose bound
-///    (recomputed with the same arithmetic) is within `cutoff` of m gets its exact term, summed with a running
-///    shift. Nothing of size K other than the accumulator is written.
+/// Two passes, both over raw pointers gathered once per call:
+/// 1. `accumulate`: block by block (256 components: a block's coefficients stay in L1 while all candidates pass
+///    over them), a row of upper bounds of component j's log density at candidate i without its weight:
+///    constant[j] + the continuous quadratic forms + the categorical lookups (exact) + the discretized bounds
+///    (no erf), four continuous dimensions per sweep of the row (a missing fourth reuses a real dimension's
+///    coefficients with u = 0, which adds exactly 0). Per candidate it keeps m, the largest exact weighted term
+///    seen (the prior's, then the exact term of every component whose bound is the best so far), and lists the
+///    components whose bound is within `cutoff` (+ the largest log weight) of the m of that moment.
+/// 2. `combine`: per candidate, the listed components whose bound is within `cutoff` of the final m get their
+///    exact term (recomputed from the coefficients, erf for discretized dimensions), summed with a running shift.
+///    m only grows, so the list holds every component the final threshold keeps; nothing of size K is stored.
 extension TPEMixture {
     typealias Interval = (l: Double, r: Double, logWidth: Double)
 
@@ -33,34 +35,48 @@ extension TPEMixture {
                 return (l, r, TuningMath.log(r - l))
             }
         }
-        // Reused across calls: the above group's mixture scores every ask (fresh pages would cost page faults).
-        var acc = accBuffer
-        accBuffer = []
-        defer { accBuffer = acc }
-        // Grow with slack: the above group gains a component per finished trial.
-        if acc.count < count * k { acc = [Double](repeating: 0, count: count * (k + k / 4 + 64)) }
-        if boundScratch.count < Self.block { boundScratch = [Double](repeating: 0, count: Self.block) }
+        // Reused across calls: the bound row, and per candidate room for K survivors (grown with slack: the above
+        // group gains a component per finished trial; fresh pages would cost page faults at every ask).
+        var row = accBuffer, survivors = survivorBuffer, bounds = survivorBoundBuffer
+        (accBuffer, survivorBuffer, survivorBoundBuffer) = ([], [], [])
+        defer { (accBuffer, survivorBuffer, survivorBoundBuffer) = (row, survivors, bounds) }
+        if row.count < Self.block { row = [Double](repeating: 0, count: Self.block) }
+        if survivors.count < count * k {
+            survivors = [Int32](repeating: 0, count: count * (k + k / 4 + 64))
+            bounds = [Double](repeating: 0, count: survivors.count)
+        }
         // Pointer lists: continuous (a, b) pairs; discrete (μ, 1/σ, bound offset, σ, log Z) quintuples; constant.
         var doubles = continuous.flatMap { [$0.a, $0.b] }
         doubles += discrete.flatMap { [$0.mu, $0.invSigma, $0.boundOffset, $0.sigma, $0.logZ] }
         doubles.append(constant)
-        var scratch = boundScratch
-        boundScratch = []
-        defer { boundScratch = scratch }
+        let nc = continuous.count, groups = (nc + 3) / 4
+        // Per candidate: the centred kernel-space coordinates, padded with 0 to a multiple of 4, and each choice.
+        let us = points.map { point in
+            (0..<(4 * groups)).map { c in
+                c < nc ? dimensions[continuous[c].dimension].transform(point[continuous[c].dimension])
+                    - continuous[c].center : 0
+            }
+        }
+        let xs = points.map { point in categorical.map { Int32(point[$0.dimension]) } }
         _ = Self.withBases(doubles) { p in
             Self.withBases(categorical.map(\.choice)) { choices in
-                acc.withUnsafeMutableBufferPointer { accBuffer in
-                    scratch.withUnsafeMutableBufferPointer { scratch in
-                        guard let base = accBuffer.baseAddress, let scratch = scratch.baseAddress else { return }
-                        let pointers = Pointers(
-                            coefficients: Array(p.prefix(2 * continuous.count)),
-                            discrete: Array(p[(2 * continuous.count)..<(p.count - 1)]), constant: p[p.count - 1],
-                            choices: choices)
-                        let best = accumulate(points, intervals, pointers, acc: base, scratch: scratch)
-                        for i in 0..<count {
-                            out[i] = combine(
-                                intervals[i], pointers, acc: UnsafePointer(base + i * k), best: best[i],
-                                prior: priorLogDensity(points[i]))
+                row.withUnsafeMutableBufferPointer { rowBuffer in
+                    survivors.withUnsafeMutableBufferPointer { survivorBuffer in
+                        bounds.withUnsafeMutableBufferPointer { boundBuffer in
+                            guard let base = rowBuffer.baseAddress, let survivors = survivorBuffer.baseAddress,
+                                let bounds = boundBuffer.baseAddress
+                            else { return }
+                            let pointers = Pointers(
+                                coefficients: Array(p.prefix(2 * nc)), discrete: Array(p[(2 * nc)..<(p.count - 1)]),
+                                constant: p[p.count - 1], choices: choices)
+                            let states = accumulate(
+                                us, xs, intervals, pointers, priors: points.map(priorLogDensity), row: base,
+                                survivors: survivors, bounds: bounds)
+                            for i in 0..<count {
+                                out[i] = combine(
+                                    us[i], xs[i], intervals[i], pointers, states[i],
+                                    survivors: survivors + i * k, bounds: bounds + i * k)
+                            }
                         }
                     }
                 }
@@ -102,29 +118,34 @@ extension TPEMixture {
         return min(0, logWidth - offset - 0.5 * dist * dist)
     }
 
-    /// Fills acc[i·K + j] (constant, continuous and categorical terms, no weight) and returns per candidate the
-    /// component with the largest upper bound.
+    /// One candidate's running state in `accumulate`.
+    struct CandidateState {
+        /// The component with the largest bound so far (first on ties), and that bound.
+        var best = -1
+        var bestBound = -Double.infinity
+        /// The prior's log density (weight included) at the candidate.
+        var prior: Double
+        /// The largest exact weighted term seen so far (the prior's to begin with).
+        var m: Double
+        /// How many components (listed with their bounds from the candidate's offset i·K in the survivor
+        /// buffers) came within `cutoff` + the largest log weight of the m of their block.
+        var survivorCount = 0
+    }
+
+    /// Computes every component's bound at every candidate, block by block into `row`, and returns per candidate
+    /// its m and the components that may reach `cutoff` of it.
     private func accumulate(
-        _ points: [[Double]], _ intervals: [[Interval]], _ p: Pointers, acc: UnsafeMutablePointer<Double>,
-        scratch: UnsafeMutablePointer<Double>
-    ) -> [Int] {
-        let k = componentCount, count = points.count, nc = continuous.count, groups = (nc + 3) / 4
-        // Per candidate: the centred kernel-space coordinates, padded with 0 to a multiple of 4, and each choice.
-        let us = points.map { point in
-            (0..<(4 * groups)).map { c in
-                c < nc ? dimensions[continuous[c].dimension].transform(point[continuous[c].dimension])
-                    - continuous[c].center : 0
-            }
-        }
-        let xs = points.map { point in categorical.map { Int32(point[$0.dimension]) } }
-        var best = [Int](repeating: -1, count: count)
-        var bestBound = [Double](repeating: -.infinity, count: count)
+        _ us: [[Double]], _ xs: [[Int32]], _ intervals: [[Interval]], _ p: Pointers, priors: [Double],
+        row: UnsafeMutablePointer<Double>, survivors: UnsafeMutablePointer<Int32>, bounds: UnsafeMutablePointer<Double>
+    ) -> [CandidateState] {
+        let k = componentCount, nc = continuous.count, groups = (nc + 3) / 4
+        var states = priors.map { CandidateState(prior: $0, m: $0) }
+        let count = states.count
         var blockStart = 0
         while blockStart < k {
             let n = min(Self.block, k - blockStart)
             let constant = p.constant + blockStart
             for i in 0..<count {
-                let row = acc + (i * k + blockStart)
                 if groups == 0 { row.update(from: constant, count: n) }
                 for g in 0..<groups {
                     // Dimensions past the last reuse its coefficients (u = 0 there, so they add 0).
@@ -134,7 +155,15 @@ extension TPEMixture {
                     }
                     let (a0, b0, r0, q0) = pair(0), (a1, b1, r1, q1) = pair(1)
                     let (a2, b2, r2, q2) = pair(2), (a3, b3, r3, q3) = pair(3)
-                    if g == 0 {
+                    if nc - 4 * g == 3 {
+                        // Three dimensions left: no padded fourth.
+                        // The row's source hoisted out of the loop (a select inside it would keep it scalar).
+                        let source = g == 0 ? constant : UnsafePointer(row)
+                        for j in 0..<n {
+                            let s = (a0[j] * r0 + b0[j] * q0 + (a1[j] * r1 + b1[j] * q1)) + (a2[j] * r2 + b2[j] * q2)
+                            row[j] = source[j] + s
+                        }
+                    } else if g == 0 {
                         for j in 0..<n {
                             let s = (a0[j] * r0 + b0[j] * q0 + (a1[j] * r1 + b1[j] * q1))
                                 + (a2[j] * r2 + b2[j] * q2 + (a3[j] * r3 + b3[j] * q3))
@@ -153,70 +182,95 @@ extension TPEMixture {
                     let choice = p.choices[c] + blockStart
                     for j in 0..<n { row[j] += choice[j] == x ? hit : miss }
                 }
-                // Upper bounds with the discretized dimensions (in the scratch row), and the best one so far.
-                var bound = UnsafePointer(row)
-                if !discrete.isEmpty {
-                    scratch.update(from: row, count: n)
-                    for c in discrete.indices {
-                        let (l, r, logWidth) = intervals[i][c]
-                        let mu = p.discrete[5 * c] + blockStart, invSigma = p.discrete[5 * c + 1] + blockStart
-                        let offset = p.discrete[5 * c + 2] + blockStart
-                        for j in 0..<n {
-                            scratch[j] += Self.discreteBound(
-                                l, r, logWidth, mu: mu[j], invSigma: invSigma[j], offset: offset[j])
-                        }
+                // The discretized dimensions' bounds, and the best bound so far.
+                for c in discrete.indices {
+                    let (l, r, logWidth) = intervals[i][c]
+                    let mu = p.discrete[5 * c] + blockStart, invSigma = p.discrete[5 * c + 1] + blockStart
+                    let offset = p.discrete[5 * c + 2] + blockStart
+                    for j in 0..<n {
+                        row[j] += Self.discreteBound(
+                            l, r, logWidth, mu: mu[j], invSigma: invSigma[j], offset: offset[j])
                     }
-                    bound = UnsafePointer(scratch)
                 }
-                var bestIndex = best[i], bestValue = bestBound[i]
-                for j in 0..<n where bound[j] > bestValue {
-                    bestValue = bound[j]
-                    bestIndex = blockStart + j
+                // The block's maximum without branches (four lanes); only a block that beats the best so far is
+                // searched for its first maximal component.
+                var m0 = -Double.infinity, m1 = m0, m2 = m0, m3 = m0
+                var j = 0
+                while j + 3 < n {
+                    m0 = row[j] > m0 ? row[j] : m0
+                    m1 = row[j + 1] > m1 ? row[j + 1] : m1
+                    m2 = row[j + 2] > m2 ? row[j + 2] : m2
+                    m3 = row[j + 3] > m3 ? row[j + 3] : m3
+                    j += 4
                 }
-                best[i] = bestIndex
-                bestBound[i] = bestValue
+                while j < n {
+                    m0 = row[j] > m0 ? row[j] : m0
+                    j += 1
+                }
+                let blockMax = max(max(m0, m1), max(m2, m3))
+                if blockMax > states[i].bestBound {
+                    // The first component at the block's maximum (no NaN passes a comparison, so one exists).
+                    var first = 0
+                    while first < n - 1 && !(row[first] == blockMax) { first += 1 }
+                    let bestIndex = blockStart + first
+                    states[i].best = bestIndex
+                    states[i].bestBound = blockMax
+                    let term = exact(bestIndex, us[i], xs[i], intervals[i], p) + logWeight(bestIndex)
+                    states[i].m = max(states[i].m, term)
+                }
+                // Survivors are few once m is known (a rarely taken branch beats a branch-free compaction), and a
+                // block whose maximum is below the threshold has none.
+                let threshold = states[i].m - Self.cutoff - maxLogWeight
+                guard blockMax > threshold else { continue }
+                let listed = survivors + i * k, listedBounds = bounds + i * k
+                var listCount = states[i].survivorCount
+                for j in 0..<n where row[j] > threshold {
+                    listed[listCount] = Int32(blockStart + j)
+                    listedBounds[listCount] = row[j]
+                    listCount += 1
+                }
+                states[i].survivorCount = listCount
             }
             blockStart += n
         }
-        return best
+        return states
     }
 
-    /// log(Σ_j exp(exact_j) + exp(prior)). Every component has an upper bound without transcendental calls
-    /// (acc + the discretized bound + the largest log weight); only components whose bound is within `cutoff`
-    /// of the best exact total get their exact term (log weight, erf for discretized dimensions).
-    private func combine(
-        _ intervals: [Interval], _ p: Pointers, acc: UnsafePointer<Double>, best: Int, prior: Double
-    ) -> Double {
-        let k = componentCount, nd = discrete.count
-        // Exact log density of component j without its weight (the weight multiplies its exp below).
-        func exact(_ j: Int) -> Double {
-            var total = acc[j]
-            for c in 0..<nd {
-                let mu = p.discrete[5 * c][j], sigma = p.discrete[5 * c + 3][j]
-                let a = (intervals[c].l - mu) / sigma, b = (intervals[c].r - mu) / sigma
-                total += TruncatedNormal.logMassFast(a, b) - p.discrete[5 * c + 4][j]
-            }
-            return total
+    /// Exact log density of component j at a candidate, without its weight.
+    @inline(__always)
+    private func exact(_ j: Int, _ u: [Double], _ x: [Int32], _ intervals: [Interval], _ p: Pointers) -> Double {
+        var total = p.constant[j]
+        for c in 0..<continuous.count {
+            total += p.coefficients[2 * c][j] * (u[c] * u[c]) + p.coefficients[2 * c + 1][j] * u[c]
         }
-        var m = prior
-        if best >= 0 { m = max(m, exact(best) + logWeight(best)) }
+        for c in categorical.indices {
+            total += p.choices[c][j] == x[c] ? categorical[c].logHit : categorical[c].logMiss
+        }
+        for c in discrete.indices {
+            let mu = p.discrete[5 * c][j], sigma = p.discrete[5 * c + 3][j]
+            let a = (intervals[c].l - mu) / sigma, b = (intervals[c].r - mu) / sigma
+            total += TruncatedNormal.logMassFast(a, b) - p.discrete[5 * c + 4][j]
+        }
+        return total
+    }
+
+    /// log(Σ_j exp(exact_j) + exp(prior)) over the terms within `cutoff` of m: a term is dropped only when even
+    /// its upper bound (bound + the largest log weight) is `cutoff` below m, which is itself one of the terms.
+    private func combine(
+        _ u: [Double], _ x: [Int32], _ intervals: [Interval], _ p: Pointers, _ state: CandidateState,
+        survivors: UnsafePointer<Int32>, bounds: UnsafePointer<Double>
+    ) -> Double {
+        let m = state.m
         if m == -.infinity { return -.infinity }
         // Σ w_j·exp(e_j − shift) with a running shift; e_j is the term with weight 1 (an upper bound on the
-        // weighted term), so the ramp weight multiplies instead of costing a log per term. A term is dropped
-        // only when even its upper bound is `cutoff` below m, which is itself one of the terms.
+        // weighted term), so the ramp weight multiplies instead of costing a log per term.
         let threshold = m - Self.cutoff - maxLogWeight, floor = m - Self.cutoff
         let explicit = explicitLogWeights, uniformLogWeight = -logWeightSum
         var shift = m
-        var s = prior == -.infinity ? 0 : TuningMath.exp(prior - shift)
-        for j in 0..<k {
-            var bound = acc[j]
-            for c in 0..<nd {
-                bound += Self.discreteBound(
-                    intervals[c].l, intervals[c].r, intervals[c].logWidth, mu: p.discrete[5 * c][j],
-                    invSigma: p.discrete[5 * c + 1][j], offset: p.discrete[5 * c + 2][j])
-            }
-            guard bound > threshold else { continue }
-            let e = exact(j) + (explicit?[j] ?? uniformLogWeight)
+        var s = state.prior == -.infinity ? 0 : TuningMath.exp(state.prior - shift)
+        for index in 0..<state.survivorCount where bounds[index] > threshold {
+            let j = Int(survivors[index])
+            let e = exact(j, u, x, intervals, p) + (explicit?[j] ?? uniformLogWeight)
             if e <= floor { continue }
             if e > shift {
                 s *= TuningMath.exp(shift - e)

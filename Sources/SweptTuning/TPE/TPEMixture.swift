@@ -63,9 +63,10 @@ final class TPEMixture {
     var priorKernels: [(mu: Double, sigma: Double, logZ: Double)] = []
 
     var componentCount: Int { constant.count }
-    /// Scoring scratch, reused across calls (see TPEMixture+Scoring.swift).
+    /// Scratch of scoring calls, reused (see TPEMixture+Scoring.swift).
     var accBuffer: [Double] = []
-    var boundScratch: [Double] = []
+    var survivorBuffer: [Int32] = []
+    var survivorBoundBuffer: [Double] = []
 
     init(dimensions: [ParzenDimension]) {
         self.dimensions = dimensions
