@@ -62,6 +62,7 @@ public final class StudyStore: Sendable {
             case .swept(let version): current = version
             }
             try Migrator.migrate(pool, from: current, now: clock())
+            try pool.write { db in try BestTable.rebuildIfStale(db) }
             let committer = GroupCommitter(writer: pool, path: path, maxBatch: options.maxBatchOperations)
             return StudyStore(path: path, options: options, reader: pool, committer: committer, lock: lock,
                               clock: clock)

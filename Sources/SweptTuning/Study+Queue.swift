@@ -66,39 +66,54 @@ extension Study {
     /// can be continued with `trial(_:)`.
     /// - Throws: `TuningError.invalidArgument` unless the numbers are exactly 0..<trials.count.
     public func restore(_ trials: [FrozenTrial]) throws {
-        let ordered = trials.sorted { $0.number < $1.number }
-        for (position, trial) in ordered.enumerated() where trial.number != position {
-            throw TuningError(
-                .invalidArgument,
-                "restore: trial numbers must be 0..<\(ordered.count) without gaps or repeats; found \(trial.number) "
-                    + "at position \(position)"
-            )
-        }
-        for trial in ordered {
-            if let values = trial.values, trial.state == .complete, values.count != directions.count {
+        // A store hands trials over in number order; sort only when they are not.
+        let inOrder = trials.indices.allSatisfy { trials[$0].number == $0 }
+        let ordered = inOrder ? trials : trials.sorted { $0.number < $1.number }
+        if !inOrder {
+            for (position, trial) in ordered.enumerated() where trial.number != position {
                 throw TuningError(
-                    .wrongValueCount,
-                    "restore: trial \(trial.number) has \(values.count) value(s), expected \(directions.count)"
+                    .invalidArgument,
+                    "restore: trial numbers must be 0..<\(ordered.count) without gaps or repeats; found "
+                        + "\(trial.number) at position \(position)"
                 )
             }
         }
-        self.trials = ordered
-        completedTrialCount = 0
-        stepIndex = StepIndex()
-        waitingNumbers = []
-        paramDistributions = [:]
-        relativeSamples = [:]
+        var completed = 0
+        var waiting: [Int] = []
         for trial in ordered {
             switch trial.state {
             case .complete:
-                completedTrialCount += 1
-                stepIndex.add(trial.intermediateValues)
+                completed += 1
+                if let values = trial.values, values.count != directions.count {
+                    throw TuningError(
+                        .wrongValueCount,
+                        "restore: trial \(trial.number) has \(values.count) value(s), expected \(directions.count)"
+                    )
+                }
             case .waiting:
-                waitingNumbers.append(trial.number)
+                waiting.append(trial.number)
             default:
                 break
             }
-            for (name, distribution) in trial.distributions { paramDistributions[name] = distribution }
         }
+        self.trials = ordered
+        completedTrialCount = completed
+        waitingNumbers = waiting
+        relativeSamples = [:]
+        stepIndex = StepIndex()
+        stepIndex.addAll(ordered.lazy.filter { $0.state == .complete }.map(\.intermediateValues))
+        paramDistributions = Study.latestDistributions(ordered)
+    }
+
+    /// The latest distribution of each parameter name: walks the trials from the last one back and keeps the
+    /// first distribution met per name.
+    private static func latestDistributions(_ trials: [FrozenTrial]) -> [String: Distribution] {
+        var latest: [String: Distribution] = [:]
+        for index in trials.indices.reversed() where !trials[index].distributions.isEmpty {
+            for (name, distribution) in trials[index].distributions where latest[name] == nil {
+                latest[name] = distribution
+            }
+        }
+        return latest
     }
 }

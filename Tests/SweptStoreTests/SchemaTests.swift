@@ -42,9 +42,42 @@ struct SchemaTests {
         }
         #expect(version == ["version_info_id": 1, "schema_version": 12, "library_version": "5.0.0"])
         #expect(alembic == "v3.2.0.a")
-        #expect(migrations == [1, 2])
+        #expect(migrations == [1, 2, 3])
         #expect(mode == "wal")
         try queue.close()
+    }
+
+    @Test("the state index holds only unfinished trials and still serves counts, numbers and WAITING claims")
+    func unfinishedTrialsIndex() async throws {
+        let store = try makeStore(dir)
+        let study = try await store.createStudy(named: "s")
+        var finished: [TrialID] = []
+        for state in [TrialState.complete, .complete, .pruned, .complete, .fail] {
+            let trial = try await store.createTrial(in: study.id)
+            try await store.finishTrial(trial.id, state: state, values: state == .complete ? [1] : nil)
+            finished.append(trial.id)
+        }
+        let running = try await store.createTrial(in: study.id)
+        let waiting = try await store.enqueueTrial(in: study.id, params: [:])
+        #expect(running.number == 5 && waiting.number == 6)
+        #expect(try store.trialCounts(in: study.id) == [.complete: 3, .pruned: 1, .fail: 1, .running: 1, .waiting: 1])
+        #expect(try await store.claimWaitingTrial(in: study.id)?.number == 6)
+        #expect(try await store.createTrial(in: study.id).number == 7)
+        try await store.close()
+
+        let queue = try DatabaseQueue(path: dir.file("swept.db"))
+        defer { try? queue.close() }
+        let (entries, claimPlan) = try await queue.read { db in
+            (try Int.fetchOne(db, sql: """
+                SELECT COUNT(*) FROM trials INDEXED BY swept_ix_trials_study_unfinished WHERE state <> 'COMPLETE'
+                """),
+             try Row.fetchAll(db, sql: """
+                EXPLAIN QUERY PLAN SELECT trial_id FROM trials WHERE study_id = 1 AND state = 'WAITING'
+                AND state <> 'COMPLETE' ORDER BY number LIMIT 1
+                """).map { $0[3] as String? ?? "" }.joined())
+        }
+        #expect(entries == 5)  // PRUNED, FAIL and three RUNNING (5, the claimed 6, 7); no COMPLETE trial
+        #expect(claimPlan.contains("swept_ix_trials_study_unfinished"))
     }
 
     @Test("the Optuna tables' DDL is exactly what Optuna 5.0.0 creates",

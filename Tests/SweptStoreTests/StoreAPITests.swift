@@ -1,3 +1,4 @@
+import GRDB
 @testable import SweptStore
 import SweptTuning
 import Testing
@@ -138,20 +139,83 @@ struct StoreAPITests {
         try await store.close()
     }
 
-    @Test("best trial falls back when other studies dominate the value index")
+    @Test("top-k beyond the kept best trials sorts the study; studies do not mix; stale tables are rebuilt")
     func bestTrialFallback() async throws {
         let store = try makeStore(dir)
-        let big = try await store.createStudy(named: "big")
+        let big = try await store.createStudy(named: "big", directions: [.maximize])
         let small = try await store.createStudy(named: "small")
-        for i in 0..<(BestTrialQuery.scanBudget + 50) {
-            try await store.addTrial(FrozenTrial(number: 0, state: .complete, values: [Double(i) / 1000]), to: big.id)
+        let count = BestTable.kept + 50
+        for i in 0..<count {
+            let value = i == 7 ? Double.infinity : Double((i * 37) % count) / 1000
+            try await store.addTrial(FrozenTrial(number: 0, state: .complete, values: [value]), to: big.id)
         }
-        for v in [900.0, 800.0] {
+        for v in [900.0, 800.0, 800.0] {
             try await store.addTrial(FrozenTrial(number: 0, state: .complete, values: [v]), to: small.id)
         }
-        #expect(try store.bestTrials(in: small.id, limit: 5).map(\.trial.values) == [[800], [900]])
-        #expect(try store.bestTrial(in: big.id)?.trial.values == [0])
+        #expect(try store.bestTrials(in: small.id, limit: 5).map(\.trial.number) == [1, 2, 0])
+        let all = try store.bestTrials(in: big.id, limit: count + 5)  // more than the table keeps: sorted here
+        #expect(all.count == count)
+        #expect(all.first?.trial.values == [.infinity])
+        let finite = all.dropFirst().compactMap { $0.trial.values?.first }
+        #expect(finite == finite.sorted(by: >))
+        #expect(try store.bestTrials(in: big.id, limit: 10).map(\.trial.number) == all.prefix(10).map(\.trial.number))
         try await store.close()
+
+        // A value written by another program while swept is closed: the next open rebuilds the table.
+        let queue = try DatabaseQueue(path: dir.file("swept.db"))
+        try await queue.write { db in
+            try db.execute(sql: "UPDATE trials SET state = 'RUNNING' WHERE study_id = ? AND number = 0",
+                           arguments: [small.id.rawValue])
+            try db.execute(sql: "DELETE FROM trial_values WHERE trial_id = (SELECT trial_id FROM trials "
+                + "WHERE study_id = ? AND number = 0)", arguments: [small.id.rawValue])
+            try db.execute(sql: "UPDATE trials SET state = 'COMPLETE' WHERE study_id = ? AND number = 0",
+                           arguments: [small.id.rawValue])
+            try db.execute(sql: "INSERT INTO trial_values (trial_id, objective, value, value_type) SELECT trial_id, "
+                + "0, 5, 'FINITE' FROM trials WHERE study_id = ? AND number = 0", arguments: [small.id.rawValue])
+        }
+        try queue.close()
+        let reopened = try makeStore(dir)
+        #expect(try reopened.bestTrials(in: small.id, limit: 5).map(\.trial.number) == [0, 1, 2])
+        #expect(try reopened.bestTrial(in: small.id)?.trial.values == [5])
+        try await reopened.close()
+    }
+
+    @Test("loading reassembles trials whose rows interleave and orders trials by number, not id")
+    func loadInterleavedAndReordered() async throws {
+        let store = try makeStore(dir)
+        let study = try await store.createStudy(named: "s")
+        let x = Distribution.float(try FloatDistribution(low: 0, high: 10))
+        let n = Distribution.int(try IntDistribution(low: 0, high: 9))
+        let a = try await store.createTrial(in: study.id)
+        let b = try await store.createTrial(in: study.id)
+        // Parameters and steps of a and b alternate in storage order, as when workers report concurrently.
+        try await store.setParams(a.id, ["x": .float(1)], distributions: ["x": x])
+        try await store.setParams(b.id, ["x": .float(2)], distributions: ["x": x])
+        try await store.setParams(a.id, ["n": .int(3)], distributions: ["n": n])
+        try await store.setParams(b.id, ["n": .int(4)], distributions: ["n": n])
+        for step in 0..<3 {
+            _ = try await store.reportIntermediate(a.id, step: step, value: Double(step))
+            _ = try await store.reportIntermediate(b.id, step: step, value: Double(10 + step))
+        }
+        try await store.finishTrial(a.id, state: .complete, values: [5])
+        try await store.finishTrial(b.id, state: .complete, values: [6])
+        try await store.close()
+
+        let queue = try DatabaseQueue(path: dir.file("swept.db"))
+        try await queue.write { db in  // swap the numbers: b (the higher id) is now trial 0
+            try db.execute(sql: "UPDATE trials SET number = 1 - number WHERE study_id = ?",
+                           arguments: [study.id.rawValue])
+        }
+        try queue.close()
+        let reopened = try makeStore(dir)
+        let loaded = try reopened.loadStudy(study.id)
+        #expect(loaded.trialIDs == [b.id, a.id])
+        #expect(loaded.trials.map(\.number) == [0, 1])
+        #expect(loaded.trials.map(\.params) == [["x": .float(2), "n": .int(4)], ["x": .float(1), "n": .int(3)]])
+        #expect(loaded.trials.map(\.distributions) == [["x": x, "n": n], ["x": x, "n": n]])
+        #expect(loaded.trials.map(\.intermediateValues) == [[0: 10, 1: 11, 2: 12], [0: 0, 1: 1, 2: 2]])
+        #expect(loaded.trials.map(\.values) == [[6], [5]])
+        try await reopened.close()
     }
 
     @Test("Pareto front, completed values at a step, counts, summary and whole-study load")

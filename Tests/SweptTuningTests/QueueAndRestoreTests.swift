@@ -80,6 +80,7 @@ struct QueueAndRestoreTests {
         try restored.restore(original.trials.reversed())
         #expect(restored.trials == original.trials)
         #expect(restored.completedTrialCount == 3)
+        #expect(restored.paramDistributions == original.paramDistributions)
         #expect(restored.completedValues(atStep: 0) == StepValues(sorted: [1, 2, 3]))
         #expect(try restored.bestTrial.number == 1)
         let resumed = try restored.trial(3)
@@ -119,6 +120,15 @@ struct QueueAndRestoreTests {
         #expect(step.sorted == reported.sorted())
         #expect(step.nanCount == 200 / 17 + 1 - 3)  // NaN at 0, 85, 170 fall on pruned trials
         #expect(study.completedValues(atStep: 5) == StepValues())
+
+        // Restoring builds the same per-step index in one pass (values and NaN counts), in order or not.
+        for trials in [study.trials, study.trials.reversed()] {
+            let restored = Study(sampler: RandomSampler(seed: 1), pruner: NopPruner())
+            try restored.restore(trials)
+            #expect(restored.completedValues(atStep: 4) == step)
+            #expect(restored.completedValues(atStep: 5) == StepValues())
+            #expect(restored.completedTrialCount == study.completedTrialCount)
+        }
     }
 }
 

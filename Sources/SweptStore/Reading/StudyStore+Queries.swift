@@ -83,7 +83,7 @@ extension StudyStore {
             var nanCount = 0
             let rows = try Row.fetchCursor(db.cachedStatement(sql: """
                 SELECT iv.intermediate_value, iv.intermediate_value_type
-                FROM trials t INDEXED BY swept_ix_trials_study_state_number
+                FROM trials t INDEXED BY ix_trials_study_id
                 JOIN trial_intermediate_values iv ON iv.trial_id = t.trial_id AND iv.step = ?
                 WHERE t.study_id = ? AND t.state = 'COMPLETE'
                 """), arguments: [step, study.rawValue])
@@ -125,7 +125,7 @@ extension StudyStore {
     public func loadStudy(_ study: StudyID) throws -> LoadedStudy {
         try read("load study \(study.rawValue)") { db in
             let record = try Self.studyRecord(db, study)
-            let stored = try TrialLoader.load(db, .study(study, states: nil))
+            let stored = try TrialLoader.loadColumns(db, .study(study, states: nil))
             let leases = try Row.fetchAll(db, sql: """
                 SELECT l.trial_id, l.worker_id, l.epoch, l.deadline, l.granted_at, l.state FROM swept_leases l
                 JOIN trials t ON t.trial_id = l.trial_id WHERE t.study_id = ? AND l.state != 'RELEASED'
@@ -140,17 +140,27 @@ extension StudyStore {
                                                     id: study.rawValue),
                 systemAttributes: try Self.attributes(db, table: "study_system_attributes", owner: "study_id",
                                                       id: study.rawValue),
-                trials: stored.map(\.trial), trialIDs: stored.map(\.ref.id), leases: leases)
+                trials: stored.trials, trialIDs: stored.refs.map(\.id), leases: leases)
         }
     }
 
+    /// Counts by state: every trial through Optuna's `ix_trials_study_id`, the unfinished ones through
+    /// `swept_ix_trials_study_unfinished`; COMPLETE is the difference.
     static func counts(_ db: Database, _ study: StudyID) throws -> [TrialState: Int] {
         var counts: [TrialState: Int] = [:]
-        for row in try Row.fetchAll(db.cachedStatement(
-            sql: "SELECT state, COUNT(*) FROM trials WHERE study_id = ? GROUP BY state"), arguments: [study.rawValue]) {
+        let total = try Int.fetchOne(db.cachedStatement(
+            sql: "SELECT COUNT(*) FROM trials INDEXED BY ix_trials_study_id WHERE study_id = ?"),
+            arguments: [study.rawValue]) ?? 0
+        var unfinished = 0
+        for row in try Row.fetchAll(db.cachedStatement(sql: """
+            SELECT state, COUNT(*) FROM trials WHERE study_id = ? AND state <> 'COMPLETE' GROUP BY state
+            """), arguments: [study.rawValue]) {
             let name: String = row[0]
-            if let state = TrialState(rawValue: name) { counts[state] = row[1] }
+            let count: Int = row[1]
+            unfinished += count
+            if let state = TrialState(rawValue: name) { counts[state] = count }
         }
+        if total > unfinished { counts[.complete] = total - unfinished }
         return counts
     }
 }

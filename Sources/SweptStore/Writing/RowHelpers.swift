@@ -64,15 +64,16 @@ enum RowHelpers {
         }
     }
 
-    /// The next per-study trial number (one past the largest, per state through the state index).
+    /// The next per-study trial number: one past the largest, which is the number of the study's last trial by id
+    /// (Optuna numbers trials in id order: a new trial's number is the count of the study's earlier trials) or
+    /// of an unfinished trial (through `swept_ix_trials_study_unfinished`), whichever is larger. Both are index
+    /// seeks, so creating a trial costs the same in a study of any size.
     static func nextNumber(_ db: Database, _ study: StudyID) throws -> Int {
         let statement = try db.cachedStatement(sql: """
             SELECT MAX(m) FROM (
-                SELECT MAX(number) AS m FROM trials WHERE study_id = ?1 AND state = 'RUNNING' UNION ALL
-                SELECT MAX(number) FROM trials WHERE study_id = ?1 AND state = 'COMPLETE' UNION ALL
-                SELECT MAX(number) FROM trials WHERE study_id = ?1 AND state = 'PRUNED' UNION ALL
-                SELECT MAX(number) FROM trials WHERE study_id = ?1 AND state = 'FAIL' UNION ALL
-                SELECT MAX(number) FROM trials WHERE study_id = ?1 AND state = 'WAITING')
+                SELECT number AS m FROM (
+                    SELECT number FROM trials WHERE study_id = ?1 ORDER BY trial_id DESC LIMIT 1) UNION ALL
+                SELECT MAX(number) FROM trials WHERE study_id = ?1 AND state <> 'COMPLETE')
             """)
         let largest = try Int.fetchOne(statement, arguments: [study.rawValue])
         return (largest ?? -1) + 1

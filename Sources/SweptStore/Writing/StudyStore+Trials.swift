@@ -53,7 +53,8 @@ extension StudyStore {
         let now = clock()
         return try await write("claim waiting trial in study \(study.rawValue)") { db -> TrialRef? in
             guard let row = try Row.fetchOne(db, sql: """
-                SELECT trial_id, number FROM trials WHERE study_id = ? AND state = 'WAITING' ORDER BY number LIMIT 1
+                SELECT trial_id, number FROM trials WHERE study_id = ? AND state = 'WAITING' AND state <> 'COMPLETE'
+                ORDER BY number LIMIT 1
                 """, arguments: [study.rawValue]) else { return nil }
             let id = TrialID(rawValue: row[0])
             try db.execute(sql: "UPDATE trials SET state = 'RUNNING', datetime_start = ? WHERE trial_id = ?",
@@ -204,6 +205,10 @@ extension StudyStore {
             for (objective, value) in values.enumerated() {
                 let (stored, type) = StoredDouble.encode(value)
                 try statement.execute(arguments: [ref.id.rawValue, objective, stored, type])
+            }
+            if let direction = directions.first {
+                try BestTable.record(db, ref, value: state == .complete ? values.first : nil, direction: direction,
+                                     lastValueID: db.lastInsertedRowID)
             }
         }
         try db.cachedStatement(sql: "UPDATE trials SET state = ?, datetime_complete = ? WHERE trial_id = ?")
