@@ -1,8 +1,10 @@
 import ArgumentParser
+import SweptStore
 import SweptWire
 import Synchronization
 
-/// `swept-bench cluster --raw`: the raw nng REQ/REP rate on tcp loopback and the codec cost per message.
+/// `swept-bench cluster`: trials and RPCs per second through a real coordinator on tcp loopback against the raw
+/// nng REQ/REP rate with the same client count (`--raw`: the transport and the codec cost only).
 struct ClusterBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cluster",
@@ -14,12 +16,22 @@ struct ClusterBench: AsyncParsableCommand {
             then `codec encoding=… message=… bytes=… ns_per_message=…` lines: encode + HMAC sign + HMAC verify + \
             decode of one message, binary and JSON.
 
-            Example: swept-bench cluster --raw --clients 2 --clients 8 --seconds 3
+            Without --raw, each client count is measured twice in one run: the raw rate as above, then as many \
+            simulated workers (register, acquire, 5 reports, finish) against a coordinator with a random sampler \
+            and a median pruner over a scratch store: \
+            `cluster workers=N trials_per_s=… rpc_per_s=… efficiency=…` (swept's RPC rate over the raw rate) and \
+            `cluster workers=N report_latency_p50_us=… report_latency_p99_us=…` (report → decision).
+
+            Examples: swept-bench cluster --raw --clients 2 --clients 8 --seconds 3
+                      swept-bench cluster --clients 2 --clients 8
             """
     )
 
-    @Flag(help: "Measure the raw transport and the codec (the coordinator figures need SweptCoordinator).")
+    @Flag(help: "Measure only the raw transport and the codec, not the coordinator.")
     var raw = false
+
+    @Option(help: "Store durability for the coordinator runs: full, normal or off.")
+    var synchronous: String = "normal"
 
     @Option(help: "Client counts to measure (repeat the option).")
     var clients: [Int] = [2, 8]
@@ -40,8 +52,8 @@ struct ClusterBench: AsyncParsableCommand {
     var codecIterations: Int = 200_000
 
     func validate() throws {
-        guard raw else {
-            throw ValidationError("the coordinator figures come with SweptCoordinator; pass --raw for the transport")
+        guard StoreOptions.Synchronous(rawValue: synchronous.uppercased()) != nil else {
+            throw ValidationError("--synchronous is '\(synchronous)'; expected full, normal or off")
         }
         guard clients.allSatisfy({ $0 > 0 }), seconds > 0, contexts > 0, inflight > 0, payload >= 0 else {
             throw ValidationError(
@@ -50,6 +62,10 @@ struct ClusterBench: AsyncParsableCommand {
     }
 
     func run() async throws {
+        if !raw {
+            try await runCoordinator()
+            return
+        }
         for count in clients {
             let rate = try await Self.rawRate(
                 clients: count, inflight: inflight, seconds: seconds, contexts: contexts,

@@ -16,6 +16,9 @@ struct Swept: AsyncParsableCommand {
             TrialCommand.self,
             CheckCommand.self,
             TryCommand.self,
+            CoordinatorCommand.self,
+            WorkerCommand.self,
+            SubmitCommand.self,
         ]
     )
 }

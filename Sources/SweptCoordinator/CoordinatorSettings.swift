@@ -1,0 +1,36 @@
+/// Timing and limits of a coordinator. Defaults suit a cluster on a LAN; tests shorten the lease times.
+public struct CoordinatorSettings: Sendable, Equatable {
+    /// How long a lease lives without a heartbeat or report, in milliseconds.
+    public var leaseTTLMillis: UInt32
+    /// How often workers should heartbeat, in milliseconds (well under the TTL).
+    public var heartbeatIntervalMillis: UInt32
+    /// The longest an `acquireTrial` may be held open waiting for a trial, in milliseconds.
+    public var maxAcquireWaitMillis: UInt32
+    /// How many REP contexts serve requests at once (waiting acquires hold one each).
+    public var contexts: Int
+    /// A worker that loses or fails this many trials within `flapWindowSeconds` is quarantined.
+    public var flapFailures: Int
+    /// The window for `flapFailures`, in seconds.
+    public var flapWindowSeconds: Double
+    /// How long a quarantine lasts, in seconds.
+    public var quarantineSeconds: Double
+    /// Replies remembered per sender for replaying duplicates.
+    public var replyCachePerSender: Int
+
+    /// Creates settings.
+    public init(leaseTTLMillis: UInt32 = 30_000, heartbeatIntervalMillis: UInt32? = nil,
+                maxAcquireWaitMillis: UInt32 = 2_000, contexts: Int = 64, flapFailures: Int = 5,
+                flapWindowSeconds: Double = 60, quarantineSeconds: Double = 300, replyCachePerSender: Int = 1024) {
+        self.leaseTTLMillis = max(leaseTTLMillis, 50)
+        self.heartbeatIntervalMillis = heartbeatIntervalMillis ?? max(self.leaseTTLMillis / 3, 10)
+        self.maxAcquireWaitMillis = maxAcquireWaitMillis
+        self.contexts = max(contexts, 1)
+        self.flapFailures = max(flapFailures, 1)
+        self.flapWindowSeconds = flapWindowSeconds
+        self.quarantineSeconds = quarantineSeconds
+        self.replyCachePerSender = max(replyCachePerSender, 16)
+    }
+
+    /// The lease time in seconds.
+    public var leaseTTL: Double { Double(leaseTTLMillis) / 1000 }
+}

@@ -1,1 +1,0 @@
-// SweptCoordinator: module sources live beside this file, one concept per file.

@@ -1,0 +1,226 @@
+import Logging
+import SweptStore
+import SweptTuning
+import SweptWire
+import Synchronization
+
+/// The coordinator: serves workers and clients on one REP socket, schedules every study, and persists each
+/// decision through the store before acknowledging it.
+///
+/// ```swift
+/// let store = try StudyStore.open(at: "swept.db")
+/// let coordinator = try await Coordinator(store: store, secret: secret)
+/// try coordinator.listen("tcp://0.0.0.0:7600")
+/// try await coordinator.run()
+/// ```
+public final class Coordinator: Sendable {
+    /// The store the coordinator alone writes.
+    public let store: StudyStore
+    /// Timing and limits.
+    public let settings: CoordinatorSettings
+    /// The REP endpoint.
+    public let server: WireServer
+    let core: CoordinatorCore
+    let journal: StoreJournal
+    let cache: ReplyCache
+    let logger: Logger
+    private let failure = FailureSlot()
+    private let gate = ShutdownGate()
+
+    /// Opens the coordinator over `store`, rebuilding every study, lease and worker the store holds.
+    public init(store: StudyStore, settings: CoordinatorSettings = CoordinatorSettings(), secret: WireSecret,
+                senderID: String = "coordinator", maxMessageSize: Int = 1 << 20,
+                logger: Logger = Logger(label: "swept.coordinator"),
+                clock: @escaping @Sendable () -> Double = SystemClock.now) async throws {
+        self.store = store
+        self.settings = settings
+        self.logger = logger
+        let failure = self.failure
+        let codec = WireCodec(secret: secret, maxMessageSize: maxMessageSize)
+        let server = try WireServer(codec: codec, identity: WireIdentity(senderID: senderID))
+        self.server = server
+        journal = StoreJournal(store: store) { error in
+            logger.critical("store commit failed; stopping so a restart rebuilds from the store: \(error)")
+            failure.value.withLock { $0 = error }
+            server.close()
+        }
+        cache = ReplyCache(limit: settings.replyCachePerSender)
+        core = CoordinatorCore(settings: settings, journal: journal, nextTrialID: try store.maxTrialID() + 1,
+                               clock: clock)
+        let skipped = try core.sync { try $0.restore(from: store) }
+        for reason in skipped { logger.warning("study not resumed: \(reason)") }
+        let counts = core.sync { $0.restoredCounts() }
+        logger.info("restored \(counts.studies) studies, \(counts.leases) live leases, \(counts.workers) workers")
+    }
+
+    /// Listens on `url` (`tcp://host:port`, `tls+tcp://…`, `ipc://…`); returns the bound port for tcp.
+    @discardableResult
+    public func listen(_ url: String, tls: TLSFiles? = nil) throws -> Int {
+        try server.listen(url, options: ListenOptions(keepAlive: true, tls: tls)).boundPort
+    }
+
+    /// Serves requests and expires leases until the task is cancelled or `shutdown()` is called.
+    /// - Throws: the store error when a commit failed (the process should exit and be restarted).
+    public func run() async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { [self] in
+                try await server.run(contexts: settings.contexts) { request in await self.handle(request) }
+            }
+            group.addTask { [self] in
+                await sweepLoop()
+            }
+            try await group.next()
+            group.cancelAll()
+        }
+        await journal.close()
+        if let error = failure.value.withLock({ $0 }) { throw error }
+    }
+
+    /// Stops serving: no new request is admitted, the ones running finish and their replies leave, then the
+    /// socket closes and `run()` returns after pending commits finish. Safe to call from a signal handler, and
+    /// more than once.
+    public func shutdown() {
+        guard gate.stop() else { return }
+        Task { [gate, server] in
+            await gate.drain(timeout: .seconds(5))
+            try? await Task.sleep(for: .milliseconds(50))
+            server.close()
+            gate.closed()
+        }
+    }
+
+    /// Group commits made by the journal since start.
+    public var commitBatches: Int { journal.batches }
+
+    /// Lost leases detected since start.
+    public var lostLeaseCount: Int {
+        core.sync { $0.lostLeaseCount() }
+    }
+
+    private func sweepLoop() async {
+        let period = Duration.milliseconds(Int(max(10, min(settings.leaseTTLMillis / 5, 250))))
+        while !Task.isCancelled {
+            try? await Task.sleep(for: period)
+            if failure.value.withLock({ $0 != nil }) { return }
+            let ticket = core.sync { $0.sweep() }
+            try? await journal.wait(ticket)
+        }
+    }
+
+    /// Answers one authenticated request: replays duplicates, decides, waits until the decision is durable.
+    public func handle(_ request: WireRequest) async -> ReplyBody {
+        guard await gate.enter() else {
+            return .error(ErrorReply(code: .unavailable, message: "the coordinator is shutting down; retry"))
+        }
+        defer { gate.leave() }
+        switch request.body {
+        case .status, .trials, .best, .heartbeat:
+            return await execute(request)
+        default:
+            break
+        }
+        switch cache.lookup(request.header) {
+        case .duplicate(let promise):
+            return await promise.value()
+        case .execute(let promise):
+            let reply = await execute(request)
+            if case .error(let error) = reply, [.unavailable, .notRegistered].contains(error.code) {
+                cache.forget(request.header)
+            }
+            promise.fulfill(reply)
+            return reply
+        }
+    }
+
+    private func execute(_ request: WireRequest) async -> ReplyBody {
+        let header = request.header
+        let decision: Decision
+        switch request.body {
+        case .registerWorker(let capabilities):
+            decision = core.sync { $0.register(header, capabilities) }
+        case .acquireTrial(let body):
+            decision = await acquire(header, body)
+        case .reportIntermediate(let body):
+            decision = core.sync { $0.report(header, body) }
+        case .finishTrial(let body):
+            decision = core.sync { $0.finish(header, body) }
+        case .heartbeat(let body):
+            decision = core.sync { $0.heartbeat(header, body) }
+        case .releaseTrial(let body):
+            decision = core.sync { $0.release(header, body) }
+        case .launchStudy(let body):
+            decision = await launch(body)
+        case .status(let body):
+            decision = core.sync { $0.status(body) }
+        case .trials(let body):
+            decision = core.sync { $0.trials(body) }
+        case .best(let body):
+            decision = core.sync { $0.best(body) }
+        case .stopStudy(let body):
+            decision = core.sync { $0.stop(body) }
+        case .enqueueTrial(let body):
+            decision = core.sync { $0.enqueue(body) }
+        }
+        do {
+            try await journal.wait(decision.ticket)
+        } catch {
+            logger.error("\(request.body.name) from \(header.senderID): not durable: \(error)")
+            return .error(ErrorReply(code: .unavailable, message: "the store did not commit the change: \(error)"))
+        }
+        return decision.reply
+    }
+
+    private func acquire(_ header: WireHeader, _ body: AcquireTrial) async -> Decision {
+        let wait = Double(min(body.waitMillis, settings.maxAcquireWaitMillis)) / 1000
+        let start = ContinuousClock.now
+        while true {
+            let decision = core.sync { $0.acquire(header, body) }
+            guard case .noTrial(let none) = decision.reply, none.reason == .noneReady else { return decision }
+            let elapsed = start.duration(to: .now)
+            let left = wait - (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+            if left <= 0 || Task.isCancelled { return decision }
+            try? await Task.sleep(for: .milliseconds(Int(min(left * 1000, 10).rounded(.up))))
+        }
+    }
+
+    private func launch(_ body: LaunchStudy) async -> Decision {
+        let spec: StudySpec
+        switch body.format {
+        case .json:
+            do {
+                spec = try StudySpec.parseJSON(body.config, source: body.sourceName)
+            } catch {
+                return .error(.invalidConfig, error.message)
+            }
+        case .yaml:
+            return .error(.invalidConfig, "\(body.sourceName): this coordinator takes JSON study specs; convert the "
+                + "YAML config with the CLI (swept launch) or send format json")
+        }
+        if let early = core.sync({ $0.beginLaunch(spec, resume: body.resumeIfExists) }) { return early }
+        let launchedAt = SystemClock.now()
+        do {
+            if try store.study(named: spec.name) != nil {
+                core.sync { $0.cancelLaunch(spec.name) }
+                return .error(.conflict, "launchStudy: the store already has a study named '\(spec.name)' that this "
+                    + "coordinator did not launch; choose another name")
+            }
+            let record = try await store.createStudy(
+                named: spec.name, directions: spec.directions,
+                systemAttributes: [
+                    StudyAttributes.spec: .string(spec.canonicalJSON.jsonText),
+                    StudyAttributes.state: .string("running"),
+                    StudyAttributes.launchedAt: .double(launchedAt),
+                ])
+            logger.info("launched study '\(spec.name)' (id \(record.id.rawValue))")
+            return try core.sync { try $0.finishLaunch(spec, record: record) }
+        } catch {
+            core.sync { $0.cancelLaunch(spec.name) }
+            return .error(.internal, "launchStudy '\(spec.name)': \(error)")
+        }
+    }
+}
+
+/// The store error that stopped the coordinator, if any.
+final class FailureSlot: Sendable {
+    let value = Mutex<StoreError?>(nil)
+}

@@ -1,0 +1,24 @@
+/// Turns the objective spec a trial assignment carries (JSON text) into something runnable.
+///
+/// The built-in test functions are always known; other objective kinds (trainers, external commands) are added
+/// by whoever builds the worker, as further resolvers tried in order.
+public struct ObjectiveResolver: Sendable {
+    /// One way to read a spec: returns `nil` when the spec is not its kind.
+    public typealias Resolve = @Sendable (String) throws -> (any Objective)?
+
+    private var resolvers: [Resolve]
+
+    /// A resolver that knows the built-in test functions, then `extra` in order.
+    public init(extra: [Resolve] = []) {
+        resolvers = [{ spec in try TestFunctionObjective(spec: spec) }] + extra
+    }
+
+    /// The objective for `spec`.
+    /// - Throws: `ObjectiveSpecError` when no resolver knows the spec, or the one that does rejects it.
+    public func objective(for spec: String) throws -> any Objective {
+        for resolve in resolvers {
+            if let objective = try resolve(spec) { return objective }
+        }
+        throw ObjectiveSpecError("no objective of this kind is known to this worker: \(spec.prefix(200))")
+    }
+}

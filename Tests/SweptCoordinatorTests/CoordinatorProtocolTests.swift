@@ -1,0 +1,277 @@
+import Foundation
+import SweptCoordinator
+import SweptStore
+import SweptTuning
+import SweptWire
+import Testing
+
+@Suite("Coordinator protocol")
+struct CoordinatorProtocolTests {
+    @Test("a trial is leased, reported, finished, and the store holds it")
+    func lifecycle() async throws {
+        let h = try await Harness()
+        try await h.launch("life", trials: 1)
+        await h.register("w1")
+        let assignment = try #require(await h.acquire("w1"))
+        #expect(assignment.number == 0)
+        #expect(assignment.leaseEpoch == 1)
+        #expect(Set(assignment.parameters.map(\.name)) == ["n", "x"])
+        for step in 0..<3 {
+            let reply = await h.send(.reportIntermediate(IntermediateReport(
+                trialID: assignment.trialID, leaseEpoch: 1, step: Int64(step), value: Double(3 - step))))
+            #expect(reply.decision == .continue)
+        }
+        let finish = await h.send(.finishTrial(TrialFinish(trialID: assignment.trialID, leaseEpoch: 1,
+                                                           outcome: .complete(values: [1.0]))))
+        #expect(finish == .acknowledged)
+        let trials = try h.readTrials("life")
+        #expect(trials.count == 1)
+        #expect(trials.first?.trial.state == .complete)
+        #expect(trials.first?.trial.intermediateValues == [0: 3, 1: 2, 2: 1])
+        // The budget of one trial is used: nothing more to hand out.
+        let next = await h.send(.acquireTrial(AcquireTrial(slot: 0, study: "life", waitMillis: 0)))
+        #expect(next == .noTrial(NoTrial(reason: .studyFinished, retryAfterMillis: 100)))
+    }
+
+    @Test("a duplicate request id replays the cached reply and assigns nothing twice")
+    func duplicateReplays() async throws {
+        let h = try await Harness()
+        try await h.launch("dup", trials: 5)
+        await h.register("w1")
+        let body = RequestBody.acquireTrial(AcquireTrial(slot: 0, study: nil, waitMillis: 0))
+        let first = await h.send(body, requestID: 1000)
+        let second = await h.send(body, requestID: 1000)
+        #expect(first == second)
+        // Concurrent duplicates also share one execution.
+        async let a = h.coordinator.handle(WireRequest(header: WireHeader(senderID: "w1", incarnation: 1, requestID: 2000), body: body))
+        async let b = h.coordinator.handle(WireRequest(header: WireHeader(senderID: "w1", incarnation: 1, requestID: 2000), body: body))
+        let (ra, rb) = await (a, b)
+        #expect(ra == rb)
+        #expect(try h.readTrials("dup").count == 2)
+    }
+
+    @Test("a stale lease epoch gets revoked and changes nothing")
+    func staleEpoch() async throws {
+        let h = try await Harness()
+        try await h.launch("stale", trials: 3)
+        await h.register("w1")
+        let assignment = try #require(await h.acquire("w1"))
+        let stale = await h.send(.reportIntermediate(IntermediateReport(
+            trialID: assignment.trialID, leaseEpoch: assignment.leaseEpoch + 1, step: 0, value: 1)))
+        #expect(stale.decision == .revoked)
+        let staleFinish = await h.send(.finishTrial(TrialFinish(
+            trialID: assignment.trialID, leaseEpoch: 99, outcome: .complete(values: [0]))))
+        #expect(staleFinish.decision == .revoked)
+        let other = await h.send(.reportIntermediate(IntermediateReport(
+            trialID: assignment.trialID, leaseEpoch: assignment.leaseEpoch, step: 0, value: 1)), from: "w2")
+        #expect(other.errorCode == .notRegistered)
+        let trial = try #require(try h.readTrials("stale").first)
+        #expect(trial.trial.state == .running)
+        #expect(trial.trial.intermediateValues.isEmpty)
+    }
+
+    @Test("an expired lease fails the trial as lost and retries its parameters with retry_of")
+    func expiryRetries() async throws {
+        let h = try await Harness(settings: CoordinatorSettings(leaseTTLMillis: 300, heartbeatIntervalMillis: 100))
+        try await h.launch("expire", trials: 2, maxRetries: 1)
+        await h.register("w1")
+        let lost = try #require(await h.acquire("w1"))
+        let expired = await eventually(timeout: 10) { try h.readTrials("expire").first?.trial.state == .fail }
+        #expect(expired)
+        let late = await h.send(.reportIntermediate(IntermediateReport(
+            trialID: lost.trialID, leaseEpoch: lost.leaseEpoch, step: 0, value: 1)))
+        #expect(late.decision == .revoked)
+        await h.register("w2")
+        let retry = try #require(await h.acquire("w2"))
+        #expect(retry.number == 1)
+        #expect(retry.parameters == lost.parameters)
+        let trials = try h.readTrials("expire")
+        #expect(trials[0].trial.state == .fail)
+        #expect(trials[0].trial.systemAttributes["fail_reason"] == .string("lost"))
+        #expect(trials[1].trial.systemAttributes["retry_of"] == .int(0))
+    }
+
+    @Test("heartbeats keep a lease alive past its TTL")
+    func heartbeatsExtend() async throws {
+        let clock = ManualClock()
+        let h = try await Harness(settings: CoordinatorSettings(leaseTTLMillis: 1_000, heartbeatIntervalMillis: 200),
+                                  clock: clock)
+        try await h.launch("beat", trials: 2)
+        await h.register("w1")
+        let assignment = try #require(await h.acquire("w1"))
+        let lease = TrialLease(trialID: assignment.trialID, leaseEpoch: assignment.leaseEpoch)
+        for _ in 0..<8 {
+            clock.advance(by: 0.6)
+            try await Task.sleep(for: .milliseconds(30))
+            let ack = await h.send(.heartbeat(Heartbeat(leases: [lease])))
+            #expect(ack == .heartbeatAck(HeartbeatAck(leaseTTLMillis: 1_000, verdicts: [
+                TrialVerdict(trialID: assignment.trialID, decision: .continue),
+            ])))
+        }
+        let finish = await h.send(.finishTrial(TrialFinish(trialID: assignment.trialID, leaseEpoch: 1,
+                                                           outcome: .complete(values: [2]))))
+        #expect(finish == .acknowledged)
+        // Without heartbeats the next lease expires once the clock passes its deadline.
+        let silent = try #require(await h.acquire("w1"))
+        clock.advance(by: 1.5)
+        let lost = await eventually(timeout: 10) { try h.readTrials("beat")[1].trial.state == .fail }
+        #expect(lost)
+        let late = await h.send(.heartbeat(Heartbeat(leases: [TrialLease(trialID: silent.trialID, leaseEpoch: 1)])))
+        #expect(late == .heartbeatAck(HeartbeatAck(leaseTTLMillis: 1_000, verdicts: [
+            TrialVerdict(trialID: silent.trialID, decision: .revoked),
+        ])))
+    }
+
+    @Test("stopping a study tells running trials to stop at their next report and heartbeat")
+    func stopStudy() async throws {
+        let h = try await Harness()
+        try await h.launch("halt", trials: 10)
+        await h.register("w1")
+        let assignment = try #require(await h.acquire("w1"))
+        #expect(await h.send(.stopStudy(StudyReference(study: "halt")), from: "cli") == .acknowledged)
+        let report = await h.send(.reportIntermediate(IntermediateReport(
+            trialID: assignment.trialID, leaseEpoch: assignment.leaseEpoch, step: 0, value: 1)))
+        #expect(report.decision == .stop)
+        let beat = await h.send(.heartbeat(Heartbeat(leases: [TrialLease(trialID: assignment.trialID,
+                                                                          leaseEpoch: assignment.leaseEpoch)])))
+        #expect(beat == .heartbeatAck(HeartbeatAck(leaseTTLMillis: 20_000, verdicts: [
+            TrialVerdict(trialID: assignment.trialID, decision: .stop),
+        ])))
+        #expect(await h.acquire("w1") == nil)
+    }
+
+    @Test("the median pruner's decision comes back in the report's reply")
+    func pruneInReply() async throws {
+        let h = try await Harness()
+        try await h.launch("prune", trials: 10, pruner: "median")
+        await h.register("w1")
+        for value in [1.0, 2.0] {
+            let a = try #require(await h.acquire("w1"))
+            _ = await h.send(.reportIntermediate(IntermediateReport(trialID: a.trialID, leaseEpoch: 1, step: 0,
+                                                                    value: value)))
+            _ = await h.send(.finishTrial(TrialFinish(trialID: a.trialID, leaseEpoch: 1,
+                                                      outcome: .complete(values: [value]))))
+        }
+        let worse = try #require(await h.acquire("w1"))
+        let reply = await h.send(.reportIntermediate(IntermediateReport(trialID: worse.trialID, leaseEpoch: 1, step: 0,
+                                                                        value: 100)))
+        #expect(reply.decision == .prune)
+        #expect(await h.send(.finishTrial(TrialFinish(trialID: worse.trialID, leaseEpoch: 1, outcome: .pruned)))
+                == .acknowledged)
+        #expect(try h.readTrials("prune")[2].trial.state == .pruned)
+    }
+
+    @Test("a restart rebuilds studies and leases from the store; live leases go on")
+    func restartRebuilds() async throws {
+        let h = try await Harness(settings: CoordinatorSettings(leaseTTLMillis: 5_000), clock: ManualClock())
+        try await h.launch("phoenix", trials: 3)
+        await h.register("w1")
+        let running = try #require(await h.acquire("w1"))
+        _ = await h.send(.reportIntermediate(IntermediateReport(trialID: running.trialID, leaseEpoch: 1, step: 0,
+                                                                value: 4)))
+        try await h.restart()
+        // The worker's registration and lease survive; it goes on reporting under the same epoch.
+        let reply = await h.send(.reportIntermediate(IntermediateReport(trialID: running.trialID, leaseEpoch: 1, step: 1,
+                                                                        value: 3)))
+        #expect(reply.decision == .continue)
+        #expect(await h.send(.finishTrial(TrialFinish(trialID: running.trialID, leaseEpoch: 1,
+                                                      outcome: .complete(values: [3])))) == .acknowledged)
+        let next = try #require(await h.acquire("w1"))
+        #expect(next.number == 1)
+        #expect(next.trialID > running.trialID)
+    }
+
+    @Test("a released trial goes to the next worker under a new epoch")
+    func releaseReleases() async throws {
+        let h = try await Harness()
+        try await h.launch("handoff", trials: 1)
+        await h.register("w1")
+        await h.register("w2")
+        let first = try #require(await h.acquire("w1"))
+        #expect(await h.send(.releaseTrial(TrialRelease(trialID: first.trialID, leaseEpoch: 1, reason: "SIGTERM")))
+                == .acknowledged)
+        let second = try #require(await h.acquire("w2"))
+        #expect(second.trialID == first.trialID)
+        #expect(second.leaseEpoch == 2)
+        let old = await h.send(.reportIntermediate(IntermediateReport(trialID: first.trialID, leaseEpoch: 1, step: 0,
+                                                                      value: 1)))
+        #expect(old.decision == .revoked)
+    }
+
+    @Test("a worker that loses trials too often is quarantined")
+    func quarantine() async throws {
+        let h = try await Harness(settings: CoordinatorSettings(
+            leaseTTLMillis: 100, heartbeatIntervalMillis: 30, flapFailures: 2, flapWindowSeconds: 60,
+            quarantineSeconds: 60))
+        try await h.launch("flaky", trials: 10, maxRetries: 5)
+        await h.register("w1")
+        for round in 1...2 {
+            _ = try #require(await h.acquire("w1"))
+            let lost = await eventually(timeout: 10) {
+                try h.readTrials("flaky").filter { $0.trial.state == .fail }.count == round
+            }
+            #expect(lost)
+        }
+        let reply = await h.send(.acquireTrial(AcquireTrial(slot: 0, study: nil, waitMillis: 0)))
+        guard case .noTrial(let none) = reply else {
+            Issue.record("expected noTrial, got \(reply)")
+            return
+        }
+        #expect(none.reason == .quarantined)
+    }
+
+    @Test("bad study specs are refused with a message naming the field")
+    func badSpecs() async throws {
+        let h = try await Harness()
+        let cases: [(String, String)] = [
+            ("{\"direction\": \"minimize\", \"space\": {\"x\": {\"float\": [0, 1]}}}", "'name'"),
+            ("{\"name\": \"a\", \"direction\": \"up\", \"space\": {\"x\": {\"float\": [0, 1]}}}", "direction"),
+            ("{\"name\": \"a\", \"space\": {\"x\": {\"float\": [1]}}}", "space.x"),
+            ("{\"name\": \"a\", \"space\": {}}", "space"),
+            ("not json", "JSON"),
+        ]
+        for (text, expected) in cases {
+            let reply = await h.send(.launchStudy(LaunchStudy(configText: text, format: .json, sourceName: "bad.json")),
+                                     from: "cli")
+            guard case .error(let error) = reply else {
+                Issue.record("accepted \(text)")
+                continue
+            }
+            #expect(error.code == .invalidConfig)
+            #expect(error.message.contains(expected), "\(error.message) should name \(expected)")
+            #expect(error.message.contains("bad.json"))
+        }
+    }
+}
+
+/// Waits until `condition` holds or `timeout` seconds pass.
+func eventually(timeout: Double, _ condition: () throws -> Bool) async -> Bool {
+    let deadline = Date().addingTimeInterval(timeout)
+    while Date() < deadline {
+        if (try? condition()) == true { return true }
+        try? await Task.sleep(for: .milliseconds(20))
+    }
+    return (try? condition()) == true
+}
+
+@Suite("Study specs")
+struct StudySpecTests {
+    @Test("a spec survives its canonical JSON (what a restart reads back)", arguments: ["random", "tpe"])
+    func canonicalRoundTrip(sampler: String) throws {
+        let text = """
+            {"name": "rt", "directions": ["minimize", "maximize"],
+             "space": {"lr": {"float": [0.0001, 0.1], "log": true}, "n": {"int": [1, 9], "step": 2},
+                       "act": {"categorical": ["relu", 3, 0.5, true, null]}},
+             "sampler": {"type": "\(sampler)", "seed": 9},
+             "pruner": {"type": "percentile", "percentile": 30, "n_startup_trials": 2, "n_warmup_steps": 1},
+             "budget": {"trials": 50, "timeout": 120, "max_retries": 1},
+             "objective": {"type": "test-function", "steps": 3}}
+            """
+        let spec = try StudySpec.parseJSON(Array(text.utf8), source: "rt.json")
+        let again = try StudySpec.parseJSON(Array(spec.canonicalJSON.jsonText.utf8), source: "canonical")
+        #expect(again == spec)
+        #expect(spec.space.count == 3)
+        #expect(spec.budget == BudgetSpec(trials: 50, timeoutSeconds: 120, maxRetries: 1))
+        _ = try spec.makeStudy()
+    }
+}

@@ -1,1 +1,0 @@
-// SweptCoordinatorTests: Swift Testing suites live beside this file.
