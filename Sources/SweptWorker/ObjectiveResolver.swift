@@ -1,16 +1,20 @@
 /// Turns the objective spec a trial assignment carries (JSON text) into something runnable.
 ///
-/// The built-in test functions are always known; other objective kinds (trainers, external commands) are added
-/// by whoever builds the worker, as further resolvers tried in order.
+/// The built-in kinds are always known: test functions, and the trainers and external commands a YAML study config
+/// declares (carried as a `study-config` spec, see `StudyObjectives`). Further kinds are added by whoever builds the
+/// worker, as resolvers tried after those.
 public struct ObjectiveResolver: Sendable {
     /// One way to read a spec: returns `nil` when the spec is not its kind.
     public typealias Resolve = @Sendable (String) throws -> (any Objective)?
 
     private var resolvers: [Resolve]
 
-    /// A resolver that knows the built-in test functions, then `extra` in order.
+    /// A resolver that knows the built-in kinds, then `extra` in order.
     public init(extra: [Resolve] = []) {
-        resolvers = [{ spec in try TestFunctionObjective(spec: spec) }] + extra
+        resolvers = [
+            { spec in try TestFunctionObjective(spec: spec) },
+            { spec in try StudyObjectives.resolve(spec) },
+        ] + extra
     }
 
     /// The objective for `spec`.

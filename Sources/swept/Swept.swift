@@ -7,8 +7,9 @@ struct Swept: AsyncParsableCommand {
         commandName: "swept",
         abstract: "Distributed hyperparameter tuning: coordinator, workers, studies and their results.",
         subcommands: [
-            ImportCommand.self,
-            // Config helper: query verbs on a store file, then config tools (check, try).
+            CoordinatorCommand.self,
+            WorkerCommand.self,
+            SubmitCommand.self,
             StudiesCommand.self,
             StatusCommand.self,
             TrialsCommand.self,
@@ -16,9 +17,7 @@ struct Swept: AsyncParsableCommand {
             TrialCommand.self,
             CheckCommand.self,
             TryCommand.self,
-            CoordinatorCommand.self,
-            WorkerCommand.self,
-            SubmitCommand.self,
+            ImportCommand.self,
         ]
     )
 }
