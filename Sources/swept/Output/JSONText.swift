@@ -1,4 +1,5 @@
 import Foundation
+import SweptTuning
 
 /// A JSON value with ordered object keys, rendered the same way every time (the CLI's `--json` shapes are a
 /// stable interface; see docs/cli.md).
@@ -44,25 +45,7 @@ indirect enum JSONText {
         }
     }
 
-    static func quoted(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    out += String(format: "\\u%04x", scalar.value)
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
-    }
+    static func quoted(_ text: String) -> String { JSONStringLiteral.quoted(text) }
 }
 
 /// Time rendering shared by tables and JSON.
