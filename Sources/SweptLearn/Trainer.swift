@@ -89,7 +89,6 @@ public struct Trainer: Sendable {
         var best: (value: Double, epoch: Int, parameters: [Float])?
         var epochsWithoutImprovement = 0
         let clock = ContinuousClock()
-        let parallel = ParallelLoop(threads: config.threads)
 
         func result(_ outcome: TrainingOutcome) -> TrainingResult {
             TrainingResult(outcome: outcome, history: history, threads: config.threads, coreName: BLAS.coreName)
@@ -108,9 +107,9 @@ public struct Trainer: Sendable {
                     guard let ord = orderBuffer.baseAddress else { return }
                     withUnsafeMutablePointer(to: &dropoutGenerator) { generator in
                         var start = 0
+                        workspace.gather(training, order: ord, start: 0, count: min(batchSize, rowCount))
                         while start < rowCount {
                             let rows = min(batchSize, rowCount - start)
-                            workspace.gather(training, order: ord, start: start, count: rows, parallel: parallel)
                             workspace.forward(
                                 parameters: p, rows: rows, dropoutGenerator: usesDropout ? generator : nil)
                             let loss = LossKernels.lossAndGradient(
@@ -126,11 +125,21 @@ public struct Trainer: Sendable {
                             learningRate = config.schedule.rate(
                                 base: config.learningRate, step: step, stepsPerEpoch: stepsPerEpoch,
                                 totalSteps: totalSteps)
-                            optimizer.update(
-                                parameters: parameters, gradients: workspace.parameterGradients, layouts: layouts,
-                                learningRate: learningRate, parallel: parallel)
+                            let next = start + rows
+                            // The next batch's gather (input and label buffers, which backward no longer needs)
+                            // overlaps this batch's optimizer step (parameters, gradients, moments).
+                            runPair(threads: config.threads) {
+                                optimizer.update(
+                                    parameters: parameters, gradients: workspace.parameterGradients,
+                                    layouts: layouts, learningRate: learningRate)
+                            } _: {
+                                if next < rowCount {
+                                    workspace.gather(
+                                        training, order: ord, start: next, count: min(batchSize, rowCount - next))
+                                }
+                            }
                             step += 1
-                            start += rows
+                            start = next
                         }
                     }
                 }
