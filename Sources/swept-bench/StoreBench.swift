@@ -156,7 +156,7 @@ struct StoreBench: AsyncParsableCommand {
         try openAndRestore(path: path)
         let bytes = Double(fileSize(path) - sizeBefore) / Double(trials)
         if keep { print("kept \(path)") }
-        print("store op=bytes_per_trial trials=\(trials) bytes=\(Int(bytes.rounded())) optuna_bytes=989")
+        print("store op=bytes_per_trial trials=\(trials) bytes=\(Int(bytes.rounded()))")
     }
 
     /// Opens the store and rebuilds a coordinator's in-memory study from it.
