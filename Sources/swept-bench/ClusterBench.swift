@@ -30,8 +30,8 @@ struct ClusterBench: AsyncParsableCommand {
     @Flag(help: "Measure only the raw transport and the codec, not the coordinator.")
     var raw = false
 
-    @Option(help: "Store durability for the coordinator runs: full, normal or off.")
-    var synchronous: String = "normal"
+    @Option(help: "Store durability for the coordinator runs: full (the coordinator's default), normal or off.")
+    var synchronous: String = "full"
 
     @Option(help: "Client counts to measure (repeat the option).")
     var clients: [Int] = [2, 8]
