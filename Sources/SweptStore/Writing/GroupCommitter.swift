@@ -135,47 +135,9 @@ final class GroupCommitter: Sendable {
     private func commit(_ batch: [Pending]) -> [StoreError?] {
         do {
             return try writer.writeWithoutTransaction { db -> [StoreError?] in
-                // Fast path: everything in one transaction, no savepoints.
-                try db.beginTransaction(.immediate)
-                var failed = false
-                for pending in batch {
-                    do { try pending.run(db) } catch {
-                        failed = true
-                        break
-                    }
+                try BatchTransaction.run(db, count: batch.count, path: path, doing: "write") { index, db in
+                    try batch[index].run(db)
                 }
-                if !failed {
-                    do {
-                        try db.commit()
-                        return Array(repeating: nil, count: batch.count)
-                    } catch {
-                        if db.isInsideTransaction { try? db.rollback() }
-                        throw error
-                    }
-                }
-                try db.rollback()
-                // Slow path: replay, isolating each operation in a savepoint.
-                try db.beginTransaction(.immediate)
-                var errors: [StoreError?] = []
-                errors.reserveCapacity(batch.count)
-                for pending in batch {
-                    do {
-                        try db.inSavepoint {
-                            try pending.run(db)
-                            return .commit
-                        }
-                        errors.append(nil)
-                    } catch {
-                        errors.append(StoreError.wrap(error, path: path, doing: "write"))
-                    }
-                }
-                do {
-                    try db.commit()
-                } catch {
-                    if db.isInsideTransaction { try? db.rollback() }
-                    throw error
-                }
-                return errors
             }
         } catch {
             let wrapped = StoreError.wrap(error, path: path, doing: "commit")

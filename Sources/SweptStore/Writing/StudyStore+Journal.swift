@@ -109,48 +109,10 @@ extension StudyStore {
         let now = clock()
         do {
             return try pool.writeWithoutTransaction { db -> [StoreError?] in
-                // Fast path: one transaction, no savepoints (compiling SAVEPOINT/RELEASE per change costs more
-                // than the change itself).
-                try db.beginTransaction(.immediate)
-                var failed = false
-                for mutation in mutations {
-                    do { try Self.apply(mutation, db, now: now) } catch {
-                        failed = true
-                        break
-                    }
+                try BatchTransaction.run(db, count: mutations.count, path: path,
+                                         doing: "apply coordinator change") { index, db in
+                    try Self.apply(mutations[index], db, now: now)
                 }
-                if !failed {
-                    do {
-                        try db.commit()
-                    } catch {
-                        if db.isInsideTransaction { try? db.rollback() }
-                        throw error
-                    }
-                    return Array(repeating: nil, count: mutations.count)
-                }
-                try db.rollback()
-                // Slow path: each change in its own savepoint, so the failing one is rolled back alone.
-                try db.beginTransaction(.immediate)
-                var errors: [StoreError?] = []
-                errors.reserveCapacity(mutations.count)
-                for mutation in mutations {
-                    do {
-                        try db.inSavepoint {
-                            try Self.apply(mutation, db, now: now)
-                            return .commit
-                        }
-                        errors.append(nil)
-                    } catch {
-                        errors.append(StoreError.wrap(error, path: path, doing: "apply coordinator change"))
-                    }
-                }
-                do {
-                    try db.commit()
-                } catch {
-                    if db.isInsideTransaction { try? db.rollback() }
-                    throw error
-                }
-                return errors
             }
         } catch {
             throw StoreError.wrap(error, path: path, doing: "commit coordinator changes")
