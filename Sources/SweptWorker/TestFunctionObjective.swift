@@ -5,13 +5,15 @@ import SweptTuning
 /// parameters, reported over `steps` steps that converge to the final value, with a configurable sleep per step.
 ///
 /// Objective spec (JSON): `{"type": "test-function", "function": "quadratic", "steps": 5, "sleep_ms": 10,
-/// "schedule": "linear"}`. Functions: `quadratic` (Σ (x − 2)²), `sphere` (Σ x²), `rosenbrock`, `branin`
-/// (parameters `x` and `y`, else the first two by name). Schedules: `linear` (the value at step s is
+/// "schedule": "linear"}`. Functions: `quadratic` (Σ (x − 2)²), `sphere` (Σ x²), and the tuning core's
+/// `branin`, `hartmann6`, `rosenbrock`, `styblinski-tang` (numeric parameters in natural name order are the
+/// coordinates) and `mixed` (parameters by name) — see `TestFunctions.evaluate`. Schedules: `linear` (the value at step s is
 /// f + (steps − 1 − s) / steps · (1 + |f|), so it falls to f at the last step), `constant` (f at every step).
 public struct TestFunctionObjective: Objective {
     /// A test function.
     public enum Function: String, Sendable, CaseIterable {
-        case quadratic, sphere, rosenbrock, branin
+        case quadratic, sphere, rosenbrock, branin, hartmann6, mixed
+        case styblinskiTang = "styblinski-tang"
     }
 
     /// How intermediate values approach the final value.
@@ -67,33 +69,17 @@ public struct TestFunctionObjective: Objective {
         self.init(function: function, steps: fields.steps ?? 5, sleepMillis: fields.sleep_ms ?? 0, schedule: schedule)
     }
 
-    /// The final value for `params` (numeric parameters only, in name order).
-    public func value(_ params: [String: ParamValue]) -> Double {
-        let names = params.keys.sorted()
-        let xs = names.compactMap { params[$0]?.doubleValue }
+    /// The final value for `params`.
+    /// - Throws: `TuningError` when the parameters do not fit the function (e.g. hartmann6 with 3 of them).
+    public func value(_ params: [String: ParamValue]) throws -> Double {
+        let xs = params.keys.sorted().compactMap { params[$0]?.doubleValue }
         switch function {
         case .quadratic:
             return xs.reduce(0) { $0 + ($1 - 2) * ($1 - 2) }
         case .sphere:
             return xs.reduce(0) { $0 + $1 * $1 }
-        case .rosenbrock:
-            guard xs.count >= 2 else { return xs.first.map { ($0 - 1) * ($0 - 1) } ?? 0 }
-            var total = 0.0
-            for i in 0..<(xs.count - 1) {
-                let a: Double = xs[i + 1] - xs[i] * xs[i]
-                let b: Double = 1 - xs[i]
-                total += 100 * a * a + b * b
-            }
-            return total
-        case .branin:
-            let x = params["x"]?.doubleValue ?? xs.first ?? 0
-            let y = params["y"]?.doubleValue ?? (xs.count > 1 ? xs[1] : 0)
-            let b = 5.1 / (4 * Double.pi * Double.pi)
-            let c = 5 / Double.pi
-            let t = 1 / (8 * Double.pi)
-            let inner: Double = y - b * x * x + c * x - 6
-            let wave: Double = 10 * (1 - t) * cos(x)
-            return inner * inner + wave + 10
+        case .rosenbrock, .branin, .hartmann6, .mixed, .styblinskiTang:
+            return try TestFunctions.evaluate(function.rawValue, params: params)
         }
     }
 
@@ -106,7 +92,12 @@ public struct TestFunctionObjective: Objective {
     }
 
     public func run(_ context: ObjectiveContext, reporter: any TrialReporter) async throws -> ObjectiveOutcome {
-        let final = value(context.params)
+        let final: Double
+        do {
+            final = try value(context.params)
+        } catch let error as TuningError {
+            return .failed(reason: error.message)
+        }
         for step in 0..<steps {
             if sleepMillis > 0 { try await Task.sleep(for: .milliseconds(sleepMillis)) }
             switch try await reporter.report(step: step, value: value(atStep: step, final: final)) {

@@ -40,19 +40,25 @@ struct BestCommand: ParsableCommand {
             }
             let style = TerminalStyle.standardOutput
             if objectives == 1, top == 1, let trial = best.first {
-                var block = KeyValueBlock()
-                block.add("study", "\(record.name) (\(TrialPresentation.directions(record.directions)))")
-                block.add("trial", "\(trial.number)")
-                block.add("value", style.green(TrialPresentation.values(trial)))
-                for name in trial.params.keys.sorted() {
-                    block.add("  " + name, TrialPresentation.param(trial.params[name] ?? .null))
-                }
-                block.add("duration", TimeText.duration(TrialPresentation.duration(trial)))
-                emit(block.rendered(style: style))
+                emit(Self.block(record, trial).rendered(style: style))
                 return
             }
             if objectives > 1 { emit("Pareto front of \(record.name) (\(best.count) trials):") }
             emit(TrialPresentation.table(best, style: style).rendered(style: style))
         }
+    }
+
+    /// The best trial of a one-objective study as a key-value block (study, trial, value, params, duration).
+    static func block(_ record: StudyRecord, _ trial: FrozenTrial) -> KeyValueBlock {
+        let style = TerminalStyle.standardOutput
+        var block = KeyValueBlock()
+        block.add("study", "\(record.name) (\(TrialPresentation.directions(record.directions)))")
+        block.add("trial", "\(trial.number)")
+        block.add("value", style.green(TrialPresentation.values(trial)))
+        for name in trial.params.keys.sorted() {
+            block.add("  " + name, TrialPresentation.param(trial.params[name] ?? .null))
+        }
+        block.add("duration", TimeText.duration(TrialPresentation.duration(trial)))
+        return block
     }
 }

@@ -32,7 +32,7 @@ struct CheckCommand: ParsableCommand {
             var budget: [String] = []
             if let trials = study.budget.trials { budget.append("\(trials) trials") }
             if let timeout = study.budget.timeout { budget.append(DurationText.format(timeout)) }
-            budget.append("\(study.budget.parallel) in parallel")
+            budget.append(study.budget.parallel.map { "\($0) in parallel" } ?? "as many in parallel as workers take")
             block.add("budget", budget.joined(separator: ", "))
             for parameter in study.space.parameters {
                 let condition = parameter.conditions.map { condition in

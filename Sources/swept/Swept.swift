@@ -9,7 +9,10 @@ struct Swept: AsyncParsableCommand {
         subcommands: [
             CoordinatorCommand.self,
             WorkerCommand.self,
-            SubmitCommand.self,
+            RunCommand.self,
+            LaunchCommand.self,
+            StopCommand.self,
+            EnqueueCommand.self,
             StudiesCommand.self,
             StatusCommand.self,
             TrialsCommand.self,

@@ -163,15 +163,11 @@ struct TryCommand: AsyncParsableCommand {
 
     /// A built-in test function's value for `params`.
     static func evaluate(_ function: FunctionConfig, params: [String: ParamValue]) throws -> Double {
-        let dimensions = params.count
-        let resolved: TestFunction?
-        switch function.name {
-        case "rosenbrock": resolved = TestFunctions.rosenbrock(dimensions: dimensions)
-        case "styblinski-tang": resolved = TestFunctions.styblinskiTang(dimensions: dimensions)
-        default: resolved = TestFunctions.named(function.name)
+        do {
+            return try TestFunctions.evaluate(function.name, params: params)
+        } catch let error as TuningError {
+            throw CLIFailure.user(error.message)
         }
-        guard let resolved else { throw CLIFailure.user("unknown test function '\(function.name)'") }
-        return resolved.evaluate(params)
     }
 }
 

@@ -34,7 +34,7 @@ struct ClusterTests {
         let cluster = try ScratchCluster("three")
         try await cluster.startCoordinator()
         let n = 30
-        try await cluster.submit(testStudySpec(name: "three", trials: n, steps: 4, sleepMillis: 5), name: "three")
+        try await cluster.launch(testStudySpec(name: "three", trials: n, steps: 4, sleepMillis: 5), name: "three")
         let workers = try (1...3).map { try cluster.startWorker("w\($0)", extra: ["--exit-when-idle", "3"]) }
         for worker in workers {
             let status = await worker.wait(timeout: 90)
@@ -63,7 +63,7 @@ struct ClusterTests {
         let cluster = try ScratchCluster("kill-workers", leaseTTL: ttl, heartbeat: 0.25)
         try await cluster.startCoordinator()
         let n = 24
-        try await cluster.submit(testStudySpec(name: "kills", trials: n, steps: 8, sleepMillis: 40, maxRetries: 30),
+        try await cluster.launch(testStudySpec(name: "kills", trials: n, steps: 8, sleepMillis: 40, maxRetries: 30),
                                  name: "kills")
         var kills: [(trialID: Int64, at: Double)] = []
         for round in 0..<20 {
@@ -109,7 +109,7 @@ struct ClusterTests {
         let cluster = try ScratchCluster("kill-coordinator", leaseTTL: 2, heartbeat: 0.4)
         try await cluster.startCoordinator()
         let n = 40
-        try await cluster.submit(testStudySpec(name: "phoenix", trials: n, steps: 5, sleepMillis: 20),
+        try await cluster.launch(testStudySpec(name: "phoenix", trials: n, steps: 5, sleepMillis: 20),
                                  name: "phoenix")
         let workers = try (1...3).map { try cluster.startWorker("p\($0)", extra: ["--exit-when-idle", "4"]) }
         let progressed = await eventually(timeout: 60) {
@@ -136,7 +136,7 @@ struct ClusterTests {
     func wrongSecret() async throws {
         let cluster = try ScratchCluster("secret")
         try await cluster.startCoordinator()
-        try await cluster.submit(testStudySpec(name: "guarded", trials: 5, steps: 2, sleepMillis: 0), name: "guarded")
+        try await cluster.launch(testStudySpec(name: "guarded", trials: 5, steps: 2, sleepMillis: 0), name: "guarded")
         let wrong = cluster.directory + "/wrong.secret"
         try "a-completely-different-secret-xyz\n".write(toFile: wrong, atomically: true, encoding: .utf8)
         let intruder = try cluster.startWorker("intruder", secretPath: wrong, extra: ["--exit-when-idle", "1"])
@@ -156,7 +156,7 @@ struct WorkerShutdownTests {
     func sigtermReleases() async throws {
         let cluster = try ScratchCluster("sigterm")
         try await cluster.startCoordinator()
-        try await cluster.submit(testStudySpec(name: "graceful", trials: 2, steps: 20, sleepMillis: 100),
+        try await cluster.launch(testStudySpec(name: "graceful", trials: 2, steps: 20, sleepMillis: 100),
                                  name: "graceful")
         let leaving = try cluster.startWorker("leaving", extra: ["--term-grace", "0.2"])
         let reported = await eventually(timeout: 20, poll: 20) { cluster.acks("leaving").contains { $0.hasPrefix("report") } }
@@ -181,7 +181,7 @@ struct WorkerShutdownTests {
     func sigtermFinishes() async throws {
         let cluster = try ScratchCluster("sigterm-finish")
         try await cluster.startCoordinator()
-        try await cluster.submit(testStudySpec(name: "patient", trials: 5, steps: 5, sleepMillis: 60), name: "patient")
+        try await cluster.launch(testStudySpec(name: "patient", trials: 5, steps: 5, sleepMillis: 60), name: "patient")
         let worker = try cluster.startWorker("patient", extra: ["--term-grace", "10"])
         let reported = await eventually(timeout: 20, poll: 20) { cluster.acks("patient").contains { $0.hasPrefix("report") } }
         try #require(reported)

@@ -95,7 +95,7 @@ final class ScratchCluster: @unchecked Sendable {
     var heartbeat: Double
     /// `tcp` or `tls+tcp`.
     var scheme = "tcp"
-    /// Flags every client (submit, worker) passes, e.g. the TLS CA.
+    /// Flags every client (launch, worker) passes, e.g. the TLS CA.
     var clientFlags: [String] = []
 
     init(_ name: String, leaseTTL: Double = 2, heartbeat: Double = 0.4) throws {
@@ -135,15 +135,15 @@ final class ScratchCluster: @unchecked Sendable {
         throw CancellationError()
     }
 
-    /// Launches a study from a JSON spec through `swept submit`.
-    func submit(_ spec: String, name: String) async throws {
+    /// Launches a study from a JSON spec through `swept launch`.
+    func launch(_ spec: String, name: String) async throws {
         let path = directory + "/\(name).json"
         try spec.write(toFile: path, atomically: true, encoding: .utf8)
-        let child = try ChildProcess("submit-\(name)", arguments: [
-            "submit", path, "--coordinator", url, "--secret-file", secretPath,
+        let child = try ChildProcess("launch-\(name)", arguments: [
+            "launch", path, "--coordinator", url, "--secret-file", secretPath,
         ] + clientFlags, directory: directory)
         let status = await child.wait(timeout: 30)
-        #expect(status == 0, "submit failed: \(child.log)")
+        #expect(status == 0, "launch failed: \(child.log)")
     }
 
     /// Starts a worker; its acknowledged reports and finishes go to `<id>.ack`.

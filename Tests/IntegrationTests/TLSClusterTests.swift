@@ -39,7 +39,7 @@ struct TLSClusterTests {
         cluster.clientFlags = ["--tls-ca", cluster.directory + "/cert.pem", "--tls-server-name", "localhost"]
         try await cluster.startCoordinator(extra: ["--tls-cert", cluster.directory + "/cert.pem",
                                                    "--tls-key", cluster.directory + "/key.pem"])
-        try await cluster.submit(testStudySpec(name: "sealed", trials: 6, steps: 2, sleepMillis: 0), name: "sealed")
+        try await cluster.launch(testStudySpec(name: "sealed", trials: 6, steps: 2, sleepMillis: 0), name: "sealed")
         let worker = try cluster.startWorker("sealed", extra: ["--exit-when-idle", "2"])
         #expect(await worker.wait(timeout: 60) == 0, "\(worker.log)")
         #expect(try cluster.trials("sealed").filter { $0.trial.state == .complete }.count == 6)

@@ -15,7 +15,7 @@ struct StudyObjectivesTests {
 
     @Test func aCommandConfigRoundTripsThroughItsSpec() async throws {
         let config = try StudyConfigParser.parse(yaml: Self.yaml, file: "cmd.yaml")
-        let spec = StudyObjectives.spec(for: config, yaml: Self.yaml)
+        let spec = config.objectiveSpec(yaml: Self.yaml)
         let objective = try #require(try StudyObjectives.resolve(spec))
         let outcome = try await objective.run(
             ObjectiveContext(studyName: "cmd", trialNumber: 0, params: ["x": 0.5]), reporter: RecordingReporter())
@@ -30,7 +30,7 @@ struct StudyObjectivesTests {
             space: {x: {float: [-5, 10]}, y: {float: [0, 15]}}
             """
         let config = try StudyConfigParser.parse(yaml: yaml)
-        let spec = StudyObjectives.spec(for: config, yaml: yaml)
+        let spec = config.objectiveSpec(yaml: yaml)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(spec.utf8)) as? [String: Any])
         #expect(object["type"] as? String == "test-function")
         #expect(object["function"] as? String == "branin")

@@ -2,7 +2,7 @@ import SweptTuning
 
 extension StudyFactory {
     /// The TPE sampler for `options` (unset options keep `TPESampler.Configuration`'s defaults).
-    static func makeTPE(_ options: TPEOptions, config: StudyConfig) throws -> any Sampler {
+    static func makeTPE(_ options: TPEOptions) -> any Sampler {
         var configuration = TPESampler.Configuration()
         configuration.nStartupTrials = options.nStartupTrials
         configuration.nEICandidates = options.nEICandidates

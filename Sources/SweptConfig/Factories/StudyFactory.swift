@@ -5,20 +5,26 @@ public enum StudyFactory {
     /// A fresh sampler as the config declares it (`seedOffset` varies the seed, e.g. per process).
     /// - Throws: `ConfigError` when the sampler cannot be built from these options.
     public static func makeSampler(_ config: StudyConfig, seedOffset: UInt64 = 0) throws -> any Sampler {
-        let seed = config.sampler.seed.map { $0 &+ seedOffset }
-        switch config.sampler {
+        try makeSampler(config.sampler, file: config.sourceFile, seedOffset: seedOffset)
+    }
+
+    /// A fresh sampler for `sampler`; `file` names the source in errors.
+    /// - Throws: `ConfigError` when the sampler cannot be built from these options.
+    public static func makeSampler(_ sampler: SamplerConfig, file: String, seedOffset: UInt64 = 0) throws
+        -> any Sampler {
+        let seed = sampler.seed.map { $0 &+ seedOffset }
+        switch sampler {
         case .random:
             return RandomSampler(seed: seed)
         case .grid(let values, _):
             do {
                 return try GridSampler(searchSpace: values, seed: seed ?? 0)
             } catch let error as TuningError {
-                throw ConfigError(file: config.sourceFile, line: nil, column: nil, field: "sampler",
-                                  message: error.message)
+                throw ConfigError(file: file, line: nil, column: nil, field: "sampler", message: error.message)
             }
         case .tpe(var options):
             options.seed = seed
-            return try makeTPE(options, config: config)
+            return makeTPE(options)
         }
     }
 

@@ -76,7 +76,7 @@ public struct CommandConfig: Sendable, Equatable {
 /// A built-in test function's settings.
 public struct FunctionConfig: Sendable, Equatable {
     /// The function names a config may use.
-    public static let names = ["branin", "hartmann6", "rosenbrock", "styblinski-tang", "mixed"]
+    public static let names = TestFunctions.objectiveNames
 
     /// The function's name.
     public var name: String

@@ -140,8 +140,8 @@ public struct BudgetConfig: Sendable, Equatable {
     public var trials: Int?
     /// Wall-clock limit for the whole study, in seconds.
     public var timeout: Double?
-    /// How many trials may run at once.
-    public var parallel: Int = 1
+    /// How many trials may run at once; `nil` = as many as workers ask for.
+    public var parallel: Int?
     /// The study stops after this many FAILed trials; `nil` = never.
     public var maxFailures: Int?
     /// How often a trial whose worker was lost is requeued before it FAILs.

@@ -87,7 +87,7 @@ enum BudgetParser {
         var budget = BudgetConfig()
         budget.trials = try fields["trials"]?.int(atLeast: 1)
         budget.timeout = try fields["timeout"]?.duration()
-        budget.parallel = try fields["parallel"]?.int(atLeast: 1) ?? budget.parallel
+        budget.parallel = try fields["parallel"]?.int(atLeast: 1)
         budget.maxFailures = try fields["max_failures"]?.int(atLeast: 0)
         budget.maxRetries = try fields["max_retries"]?.int(atLeast: 0) ?? budget.maxRetries
         budget.trialTimeout = try fields["trial_timeout"]?.duration()

@@ -55,6 +55,24 @@ public struct SearchSpace: Sendable, Equatable {
     /// Creates a space; `parameters` must already be in dependency order (`StudyConfigParser` sorts them).
     public init(parameters: [SearchParameter]) { self.parameters = parameters }
 
+    /// `parameters` reordered so that every parent comes before the parameters it switches on, otherwise in the
+    /// given order; `nil` when the conditions form a cycle or name a parameter that is not in the list.
+    public static func dependencyOrdered(_ parameters: [SearchParameter]) -> [SearchParameter]? {
+        let names = Set(parameters.map(\.name))
+        guard parameters.allSatisfy({ $0.conditions.allSatisfy { names.contains($0.parent) } }) else { return nil }
+        var ordered: [SearchParameter] = []
+        var placed = Set<String>()
+        var pending = parameters
+        while !pending.isEmpty {
+            guard let next = pending.firstIndex(where: { $0.conditions.allSatisfy { placed.contains($0.parent) } })
+            else { return nil }
+            let parameter = pending.remove(at: next)
+            ordered.append(parameter)
+            placed.insert(parameter.name)
+        }
+        return ordered
+    }
+
     /// The parameter names, in dependency order.
     public var names: [String] { parameters.map(\.name) }
 

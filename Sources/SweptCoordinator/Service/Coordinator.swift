@@ -185,16 +185,16 @@ public final class Coordinator: Sendable {
 
     private func launch(_ body: LaunchStudy) async -> Decision {
         let spec: StudySpec
-        switch body.format {
-        case .json:
-            do {
-                spec = try StudySpec.parseJSON(body.config, source: body.sourceName)
-            } catch {
-                return .error(.invalidConfig, error.message)
+        do {
+            switch body.format {
+            case .json: spec = try StudySpec.parseJSON(body.config, source: body.sourceName)
+            case .yaml: spec = try StudySpec.parseYAML(body.config, source: body.sourceName)
             }
-        case .yaml:
-            return .error(.invalidConfig, "\(body.sourceName): this coordinator takes JSON study specs; convert the "
-                + "YAML config with the CLI (swept launch) or send format json")
+            _ = try spec.makeStudy()
+        } catch let error as StudySpecError {
+            return .error(.invalidConfig, error.message)
+        } catch {
+            return .error(.invalidConfig, "\(body.sourceName): \(error)")
         }
         if let early = core.sync({ $0.beginLaunch(spec, resume: body.resumeIfExists) }) { return early }
         let launchedAt = SystemClock.now()

@@ -1,4 +1,5 @@
 import Foundation
+import SweptConfig
 import SweptTuning
 
 /// A study configuration the coordinator refused; the message names the source, the field and what was expected.
@@ -18,10 +19,11 @@ extension StudySpec {
     /// ```json
     /// {"name": "demo", "direction": "minimize",
     ///  "space": {"x": {"float": [-5, 5]}, "lr": {"float": [1e-4, 0.1], "log": true},
-    ///            "layers": {"int": [1, 3]}, "act": {"categorical": ["relu", "tanh"]}},
-    ///  "sampler": {"type": "random", "seed": 1},
+    ///            "layers": {"int": [1, 3]}, "act": {"categorical": ["relu", "tanh"]},
+    ///            "units_2": {"int": [16, 256], "log": true, "when": {"layers": [2, 3]}}},
+    ///  "sampler": {"type": "tpe", "seed": 1, "n_startup_trials": 10},
     ///  "pruner": {"type": "median", "n_startup_trials": 5, "n_warmup_steps": 0},
-    ///  "budget": {"trials": 100, "timeout": 600, "max_retries": 3},
+    ///  "budget": {"trials": 100, "timeout": 600, "max_retries": 3, "parallel": 4, "max_failures": 10},
     ///  "objective": {"type": "test-function", "function": "quadratic", "steps": 5, "sleep_ms": 10}}
     /// ```
     public static func parseJSON(_ bytes: [UInt8], source: String) throws(StudySpecError) -> StudySpec {
@@ -50,12 +52,17 @@ extension StudySpec {
             directions = [try direction(fields.optionalString("direction") ?? "minimize", source, "direction")]
         }
         let spaceObject = try fields.object("space")
-        var space: [SpaceParameter] = []
-        for parameter in spaceObject.raw.keys.sorted() {
+        var declared: [SpaceParameter] = []
+        for parameter in try spaceOrder(fields, names: Array(spaceObject.raw.keys)) {
             let declaration = try spaceObject.object(parameter)
-            space.append(SpaceParameter(name: parameter, distribution: try distribution(declaration)))
+            declared.append(SpaceParameter(name: parameter, distribution: try distribution(declaration),
+                                           conditions: try conditions(declaration)))
         }
-        guard !space.isEmpty else { throw StudySpecError("\(source): field 'space' declares no parameter") }
+        guard !declared.isEmpty else { throw StudySpecError("\(source): field 'space' declares no parameter") }
+        guard let space = SearchSpace.dependencyOrdered(declared) else {
+            throw StudySpecError("\(source).space: the 'when' conditions name a parameter that is not in the space "
+                + "or form a cycle")
+        }
         let sampler = try samplerSpec(fields.optionalObject("sampler"))
         let pruner = try prunerSpec(fields.optionalObject("pruner"))
         var budget = BudgetSpec()
@@ -63,6 +70,8 @@ extension StudySpec {
             budget.trials = try budgetFields.optionalInt("trials", minimum: 1)
             budget.timeoutSeconds = try budgetFields.optionalDouble("timeout").flatMap { $0 > 0 ? $0 : nil }
             budget.maxRetries = try budgetFields.optionalInt("max_retries", minimum: 0) ?? 3
+            budget.parallel = try budgetFields.optionalInt("parallel", minimum: 1)
+            budget.maxFailures = try budgetFields.optionalInt("max_failures", minimum: 1)
         }
         var objective = "{}"
         if let value = fields.raw["objective"] {
@@ -130,29 +139,81 @@ extension StudySpec {
         }
     }
 
-    private static func samplerSpec(_ fields: JSONFields?) throws(StudySpecError) -> SamplerSpec {
+    /// The order parameters are suggested in: `space_order` when the spec has one (canonical specs keep the
+    /// config's declaration order that way), otherwise by name; parents move before children afterwards.
+    private static func spaceOrder(_ fields: JSONFields, names: [String]) throws(StudySpecError) -> [String] {
+        guard let value = fields.raw["space_order"], value != .null else { return names.sorted() }
+        guard case .array(let items) = value, case let order = items.compactMap(\.stringValue),
+              order.count == items.count, order.sorted() == names.sorted() else {
+            throw StudySpecError("\(fields.path): field 'space_order' must list every parameter of 'space' once")
+        }
+        return order
+    }
+
+    /// `"when": {"parent": value}` or `{"parent": [values]}`: the parameter exists only when each parent took one
+    /// of the values.
+    private static func conditions(_ fields: JSONFields) throws(StudySpecError) -> [ParameterCondition] {
+        guard let when = try fields.optionalObject("when") else { return [] }
+        return when.raw.keys.sorted().map { parent in
+            let values: [ParamValue]
+            if case .array(let items) = when.raw[parent] ?? .null {
+                values = items.map(paramValue)
+            } else {
+                values = [paramValue(when.raw[parent] ?? .null)]
+            }
+            return ParameterCondition(parent: parent, values: values)
+        }
+    }
+
+    private static func samplerSpec(_ fields: JSONFields?) throws(StudySpecError) -> SamplerConfig {
         guard let fields else { return .random(seed: nil) }
         let seed = try fields.optionalInt("seed", minimum: 0).map { UInt64($0) }
         switch try fields.optionalString("type") ?? "random" {
         case "random": return .random(seed: seed)
-        case "tpe": return .tpe(seed: seed)
+        case "tpe":
+            var options = TPEOptions(seed: seed)
+            options.nStartupTrials = try fields.optionalInt("n_startup_trials", minimum: 0) ?? options.nStartupTrials
+            options.nEICandidates = try fields.optionalInt("n_ei_candidates", minimum: 1) ?? options.nEICandidates
+            options.multivariate = try fields.optionalBool("multivariate")
+            options.constantLiar = try fields.optionalBool("constant_liar")
+            options.priorWeight = try fields.optionalDouble("prior_weight") ?? options.priorWeight
+            options.considerMagicClip = try fields.optionalBool("consider_magic_clip") ?? options.considerMagicClip
+            options.considerEndpoints = try fields.optionalBool("consider_endpoints") ?? options.considerEndpoints
+            guard options.priorWeight > 0 else {
+                throw StudySpecError("\(fields.path).prior_weight must be > 0, got \(options.priorWeight)")
+            }
+            return .tpe(options)
+        case "grid":
+            let grid = try fields.object("values")
+            var values: [String: [ParamValue]] = [:]
+            for name in grid.raw.keys {
+                guard case .array(let items) = grid.raw[name] ?? .null, !items.isEmpty else {
+                    throw StudySpecError("\(grid.path).\(name): expected a non-empty list of grid values")
+                }
+                values[name] = items.map(paramValue)
+            }
+            return .grid(values: values, seed: seed)
         case let other:
-            throw StudySpecError("\(fields.path).type is '\(other)'; expected random or tpe")
+            throw StudySpecError("\(fields.path).type is '\(other)'; expected random, tpe or grid")
         }
     }
 
-    private static func prunerSpec(_ fields: JSONFields?) throws(StudySpecError) -> PrunerSpec {
+    private static func prunerSpec(_ fields: JSONFields?) throws(StudySpecError) -> PrunerConfig {
         guard let fields else { return .none }
-        let startup = try fields.optionalInt("n_startup_trials", minimum: 0) ?? 5
-        let warmup = try fields.optionalInt("n_warmup_steps", minimum: 0) ?? 0
-        let interval = try fields.optionalInt("interval_steps", minimum: 1) ?? 1
+        var options = PrunerOptions()
+        options.nStartupTrials = try fields.optionalInt("n_startup_trials", minimum: 0) ?? options.nStartupTrials
+        options.nWarmupSteps = try fields.optionalInt("n_warmup_steps", minimum: 0) ?? options.nWarmupSteps
+        options.intervalSteps = try fields.optionalInt("interval_steps", minimum: 1) ?? options.intervalSteps
+        options.nMinTrials = try fields.optionalInt("n_min_trials", minimum: 1) ?? options.nMinTrials
         switch try fields.optionalString("type") ?? "none" {
         case "none", "nop": return .none
-        case "median": return .median(nStartupTrials: startup, nWarmupSteps: warmup, intervalSteps: interval)
+        case "median": return .median(options)
         case "percentile":
             let percentile = try fields.optionalDouble("percentile") ?? 25
-            return .percentile(percentile: percentile, nStartupTrials: startup, nWarmupSteps: warmup,
-                               intervalSteps: interval)
+            guard (0...100).contains(percentile) else {
+                throw StudySpecError("\(fields.path).percentile must be in [0, 100], got \(percentile)")
+            }
+            return .percentile(percentile, options)
         case let other:
             throw StudySpecError("\(fields.path).type is '\(other)'; expected none, median or percentile")
         }

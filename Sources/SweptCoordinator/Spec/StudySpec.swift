@@ -1,28 +1,31 @@
+import SweptConfig
 import SweptTuning
 
 /// Everything the coordinator needs to run a study: the seam between any configuration format (JSON on the
-/// wire today, the YAML study configs of `SweptConfig`) and the scheduler.
+/// wire, the YAML study configs of `SweptConfig`) and the scheduler.
 ///
-/// A configuration layer maps its own declarations onto this type; the coordinator never parses YAML itself.
+/// The space, sampler and pruner use `SweptConfig`'s types, so a YAML config and a JSON spec mean exactly the
+/// same study; `StudySpec(config:yaml:)` maps a parsed YAML config onto this type.
 public struct StudySpec: Sendable, Equatable {
     /// The study's unique name.
     public var name: String
     /// One direction per objective.
     public var directions: [StudyDirection]
-    /// The search space, in declaration order.
+    /// The search space, parents before the parameters they switch on (conditional parameters).
     public var space: [SpaceParameter]
     /// How parameters are proposed.
-    public var sampler: SamplerSpec
+    public var sampler: SamplerConfig
     /// How trials are stopped early.
-    public var pruner: PrunerSpec
+    public var pruner: PrunerConfig
     /// When the study ends and how lost trials are retried.
     public var budget: BudgetSpec
     /// What workers run: the objective section as JSON text, passed to workers unchanged.
     public var objective: String
 
     /// Creates a spec.
-    public init(name: String, directions: [StudyDirection], space: [SpaceParameter], sampler: SamplerSpec = .random(seed: nil),
-                pruner: PrunerSpec = .none, budget: BudgetSpec = BudgetSpec(), objective: String = "{}") {
+    public init(name: String, directions: [StudyDirection], space: [SpaceParameter],
+                sampler: SamplerConfig = .random(seed: nil), pruner: PrunerConfig = .none,
+                budget: BudgetSpec = BudgetSpec(), objective: String = "{}") {
         self.name = name
         self.directions = directions
         self.space = space
@@ -38,37 +41,8 @@ public struct StudySpec: Sendable, Equatable {
     }
 }
 
-/// One hyperparameter of the search space.
-public struct SpaceParameter: Sendable, Equatable {
-    /// Its name.
-    public var name: String
-    /// Its distribution.
-    public var distribution: Distribution
-
-    /// Creates a parameter.
-    public init(name: String, distribution: Distribution) {
-        self.name = name
-        self.distribution = distribution
-    }
-}
-
-/// A sampler choice.
-public enum SamplerSpec: Sendable, Equatable {
-    /// Independent uniform sampling.
-    case random(seed: UInt64?)
-    /// Tree-structured Parzen estimator with Optuna's defaults.
-    case tpe(seed: UInt64?)
-}
-
-/// A pruner choice.
-public enum PrunerSpec: Sendable, Equatable {
-    /// Never prune.
-    case none
-    /// Optuna's median pruner.
-    case median(nStartupTrials: Int, nWarmupSteps: Int, intervalSteps: Int)
-    /// Optuna's percentile pruner.
-    case percentile(percentile: Double, nStartupTrials: Int, nWarmupSteps: Int, intervalSteps: Int)
-}
+/// One hyperparameter of the search space, with the conditions under which it exists.
+public typealias SpaceParameter = SearchParameter
 
 /// When a study ends and how it treats lost trials.
 public struct BudgetSpec: Sendable, Equatable {
@@ -78,11 +52,18 @@ public struct BudgetSpec: Sendable, Equatable {
     public var timeoutSeconds: Double?
     /// How many times a lost trial's parameters are retried (each retry records `retry_of`).
     public var maxRetries: Int
+    /// At most this many trials run at once; `nil`: as many as workers ask for.
+    public var parallel: Int?
+    /// The study stops after this many FAILed trials; `nil`: never.
+    public var maxFailures: Int?
 
     /// Creates a budget.
-    public init(trials: Int? = nil, timeoutSeconds: Double? = nil, maxRetries: Int = 3) {
+    public init(trials: Int? = nil, timeoutSeconds: Double? = nil, maxRetries: Int = 3, parallel: Int? = nil,
+                maxFailures: Int? = nil) {
         self.trials = trials
         self.timeoutSeconds = timeoutSeconds
         self.maxRetries = maxRetries
+        self.parallel = parallel
+        self.maxFailures = maxFailures
     }
 }

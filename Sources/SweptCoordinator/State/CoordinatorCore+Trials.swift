@@ -1,3 +1,4 @@
+import SweptConfig
 import SweptStore
 import SweptTuning
 import SweptWire
@@ -63,7 +64,7 @@ extension CoordinatorCore {
                                        deadline: deadline, state: .active))
             return assignment(runtime, number: number, epoch: epoch)
         }
-        guard runtime.waiting > 0 || runtime.mayStartNew else { return nil }
+        guard runtime.waiting > 0 || runtime.mayStartNew, runtime.belowParallelLimit else { return nil }
         let previousCount = runtime.study.trials.count
         let trial: Trial
         do {
@@ -80,9 +81,10 @@ extension CoordinatorCore {
         } else {
             runtime.waiting -= 1
         }
-        for parameter in runtime.spec.space {
+        var suggested: [String: ParamValue] = [:]
+        for parameter in runtime.spec.space where parameter.isActive(given: suggested) {
             do {
-                _ = try trial.suggest(parameter.name, parameter.distribution)
+                suggested[parameter.name] = try trial.suggest(parameter.name, parameter.distribution)
             } catch {
                 // A fixed (enqueued) value that does not fit the space: the trial fails, as in Optuna.
                 let reason = "parameter '\(parameter.name)': \(error)"
@@ -96,6 +98,7 @@ extension CoordinatorCore {
                 }
                 mutations.append(.finishTrial(trial: id, state: .fail, values: nil,
                                               systemAttributes: ["fail_reason": .string(reason)], userAttributes: [:]))
+                updateCompletion(runtime, now: now, into: &mutations)
                 return nil
             }
         }

@@ -185,6 +185,8 @@ final class CoordinatorCore: @unchecked Sendable {
     func updateCompletion(_ runtime: StudyRuntime, now: Double, into mutations: inout [StoreMutation]) {
         if runtime.state == .running, runtime.budgetDone {
             setState(runtime, .completed, reason: "budget", into: &mutations)
+        } else if runtime.state == .running, runtime.failuresExhausted {
+            setState(runtime, .stopped, reason: "max_failures", into: &mutations)
         }
     }
 

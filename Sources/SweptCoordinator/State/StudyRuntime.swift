@@ -60,6 +60,22 @@ final class StudyRuntime {
         return counted + running + waiting < limit
     }
 
+    /// Whether one more trial may run under the budget's `parallel` limit.
+    var belowParallelLimit: Bool {
+        guard let limit = spec.budget.parallel else { return true }
+        return running < limit
+    }
+
+    /// Whether the study has used up its `max_failures` budget.
+    var failuresExhausted: Bool {
+        guard let limit = spec.budget.maxFailures else { return false }
+        // A lost trial that was retried does not count: its retry carries the outcome.
+        let retried = Set(retryOf.values)
+        var failed = 0
+        for trial in study.trials where trial.state == .fail && !retried.contains(trial.number) { failed += 1 }
+        return failed >= limit
+    }
+
     /// Whether everything the budget asked for has finished.
     var budgetDone: Bool {
         guard let limit = spec.budget.trials else { return false }

@@ -1,15 +1,11 @@
 import Foundation
 import SweptConfig
 
-/// Builds the objective a study config declares, and carries it to workers as an objective spec (JSON text).
-///
-/// Trainer and command objectives travel as `{"type": "study-config", "file": …, "yaml": …}`: the worker
-/// parses the same YAML again, so every worker runs exactly what the config says. Function objectives travel as
-/// the built-in test-function spec (`{"type": "test-function", "function": …, "steps": …, "sleep_ms": …}`),
-/// which the worker's `TestFunctionObjective` reads.
+/// Builds the objective a study config declares on a worker, from the objective spec that
+/// `StudyConfig.objectiveSpec(yaml:)` made (trainers and commands; test functions go to `TestFunctionObjective`).
 public enum StudyObjectives {
     /// The spec type of study-config objectives.
-    public static let specType = "study-config"
+    public static let specType = StudyConfig.objectiveSpecType
 
     /// The objective for `config`, or `nil` for a function objective (the test-function resolver builds those).
     public static func objective(for config: StudyConfig, cache: PreparedDataCache = .shared) -> (any Objective)? {
@@ -26,22 +22,6 @@ public enum StudyObjectives {
         case .function:
             return nil
         }
-    }
-
-    /// The objective spec for a config read from `yaml` (the text of `file`).
-    public static func spec(for config: StudyConfig, yaml: String) -> String {
-        let object: [String: Any]
-        switch config.objective {
-        case .function(let function):
-            object = [
-                "type": "test-function", "function": function.name, "steps": function.steps,
-                "sleep_ms": Int((function.stepSleep * 1000).rounded()),
-            ]
-        case .trainer, .command:
-            object = ["type": specType, "file": config.sourceFile, "yaml": yaml]
-        }
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
-        return String(decoding: data, as: UTF8.self)
     }
 
     /// Reads a study-config spec; `nil` when `spec` is another kind (a resolver for `ObjectiveResolver`).
