@@ -113,7 +113,7 @@ let package = Package(
         .testTarget(name: "SweptConfigTests", dependencies: ["SweptConfig", "SweptTuning"], swiftSettings: swiftSettings),
         .testTarget(
             name: "SweptCoordinatorTests",
-            dependencies: ["SweptCoordinator", "SweptStore", "SweptWire", "SweptTuning"],
+            dependencies: ["SweptCoordinator", "SweptConfig", "SweptStore", "SweptWire", "SweptTuning"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,4 +1,5 @@
 import Foundation
+import SweptConfig
 import SweptCoordinator
 import SweptStore
 import SweptTuning
@@ -256,13 +257,17 @@ func eventually(timeout: Double, _ condition: () throws -> Bool) async -> Bool {
 
 @Suite("Study specs")
 struct StudySpecTests {
-    @Test("a spec survives its canonical JSON (what a restart reads back)", arguments: ["random", "tpe"])
+    @Test("a spec survives its canonical JSON (what a restart reads back)", arguments: [
+        "{\"type\": \"random\", \"seed\": 9}",
+        "{\"type\": \"tpe\", \"seed\": 9, \"n_startup_trials\": 4, \"multivariate\": false, \"prior_weight\": 2}",
+        "{\"type\": \"grid\", \"seed\": 9, \"values\": {\"lr\": [0.001, 0.01], \"n\": [1, 3], \"act\": [\"relu\"]}}",
+    ])
     func canonicalRoundTrip(sampler: String) throws {
         let text = """
             {"name": "rt", "directions": ["minimize", "maximize"],
              "space": {"lr": {"float": [0.0001, 0.1], "log": true}, "n": {"int": [1, 9], "step": 2},
                        "act": {"categorical": ["relu", 3, 0.5, true, null]}},
-             "sampler": {"type": "\(sampler)", "seed": 9},
+             "sampler": \(sampler),
              "pruner": {"type": "percentile", "percentile": 30, "n_startup_trials": 2, "n_warmup_steps": 1},
              "budget": {"trials": 50, "timeout": 120, "max_retries": 1},
              "objective": {"type": "test-function", "steps": 3}}
@@ -273,5 +278,138 @@ struct StudySpecTests {
         #expect(spec.space.count == 3)
         #expect(spec.budget == BudgetSpec(trials: 50, timeoutSeconds: 120, maxRetries: 1))
         _ = try spec.makeStudy()
+    }
+
+    @Test("conditional parameters: parents first, conditions and declaration order survive the canonical JSON")
+    func conditions() throws {
+        let text = """
+            {"name": "cond", "direction": "minimize",
+             "space": {"units_2": {"int": [8, 64], "when": {"layers": 2}},
+                       "layers": {"int": [1, 2]}, "act": {"categorical": ["relu", "tanh"]}}}
+            """
+        let spec = try StudySpec.parseJSON(Array(text.utf8), source: "cond.json")
+        #expect(spec.space.map(\.name) == ["act", "layers", "units_2"])
+        #expect(spec.space[2].conditions == [ParameterCondition(parent: "layers", values: [.int(2)])])
+        let again = try StudySpec.parseJSON(Array(spec.canonicalJSON.jsonText.utf8), source: "canonical")
+        #expect(again == spec)
+        let cycle = """
+            {"name": "c", "space": {"a": {"int": [1, 2], "when": {"b": 1}}, "b": {"int": [1, 2], "when": {"a": 1}}}}
+            """
+        #expect(throws: StudySpecError.self) { try StudySpec.parseJSON(Array(cycle.utf8), source: "c.json") }
+        let orphan = "{\"name\": \"o\", \"space\": {\"a\": {\"int\": [1, 2], \"when\": {\"zz\": 1}}}}"
+        #expect(throws: StudySpecError.self) { try StudySpec.parseJSON(Array(orphan.utf8), source: "o.json") }
+    }
+
+    @Test("every YAML study config in study-configs/ maps onto a spec that survives its canonical JSON")
+    func yamlConfigs() throws {
+        let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("study-configs")
+        let files = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".yaml") }
+        #expect(files.count >= 4)
+        for file in files {
+            let bytes = try [UInt8](Data(contentsOf: directory.appendingPathComponent(file)))
+            let spec = try StudySpec.parseYAML(bytes, source: file)
+            let again = try StudySpec.parseJSON(Array(spec.canonicalJSON.jsonText.utf8), source: "canonical")
+            #expect(again == spec, "\(file)")
+            _ = try spec.makeStudy()
+        }
+        let flagship = try StudySpec.parseYAML(
+            [UInt8](Data(contentsOf: directory.appendingPathComponent("fashion-mlp-tpe.yaml"))), source: "f.yaml")
+        #expect(flagship.space.contains { !$0.conditions.isEmpty })
+        guard case .tpe(let options) = flagship.sampler else {
+            Issue.record("the flagship config should use TPE")
+            return
+        }
+        #expect(options.seed == 42)
+    }
+
+    @Test("a broken YAML config is refused by the coordinator with the file and line")
+    func brokenYAML() async throws {
+        let h = try await Harness()
+        let text = "name: broken\ndirection: minimize\nspace:\n  x: {float: [1, 0]}\nobjective: {type: function, name: branin}\n"
+        let reply = await h.send(.launchStudy(LaunchStudy(configText: text, format: .yaml, sourceName: "broken.yaml")),
+                                 from: "cli")
+        guard case .error(let error) = reply else {
+            Issue.record("accepted a broken config: \(reply)")
+            return
+        }
+        #expect(error.code == .invalidConfig)
+        #expect(error.message.contains("broken.yaml"))
+        #expect(error.message.contains(":4"), "\(error.message) should name line 4")
+    }
+}
+
+@Suite("Budgets and conditional spaces in the coordinator")
+struct CoordinatorBudgetTests {
+    private func launch(_ h: Harness, _ json: String) async throws {
+        let reply = await h.send(.launchStudy(LaunchStudy(configText: json, format: .json, sourceName: "t.json")),
+                                 from: "cli")
+        guard case .studyLaunched = reply else {
+            Issue.record("launch failed: \(reply)")
+            throw CancellationError()
+        }
+    }
+
+    @Test("a conditional parameter is suggested only when its parent took a switching value")
+    func conditional() async throws {
+        let h = try await Harness()
+        try await launch(h, """
+            {"name": "cond", "direction": "minimize", "sampler": {"type": "random", "seed": 5},
+             "space": {"layers": {"int": [1, 2]}, "units_2": {"int": [8, 64], "when": {"layers": 2}}},
+             "budget": {"trials": 30}}
+            """)
+        await h.register("w1")
+        var seen = Set<Int>()
+        for _ in 0..<30 {
+            let assignment = try #require(await h.acquire("w1"))
+            let params = Dictionary(uniqueKeysWithValues: assignment.parameters.map { ($0.name, $0.value) })
+            guard case .int(let layers) = params["layers"] else {
+                Issue.record("layers missing: \(params)")
+                return
+            }
+            seen.insert(Int(layers))
+            #expect((params["units_2"] != nil) == (layers == 2), "\(params)")
+            let finished = await h.send(.finishTrial(TrialFinish(
+                trialID: assignment.trialID, leaseEpoch: assignment.leaseEpoch, outcome: .complete(values: [1]))))
+            #expect(finished == .acknowledged)
+        }
+        #expect(seen == [1, 2])
+    }
+
+    @Test("budget.parallel caps the trials that run at once")
+    func parallel() async throws {
+        let h = try await Harness()
+        try await launch(h, """
+            {"name": "par", "space": {"x": {"float": [0, 1]}}, "budget": {"trials": 10, "parallel": 2}}
+            """)
+        for worker in ["w1", "w2", "w3"] { await h.register(worker) }
+        let first = try #require(await h.acquire("w1"))
+        #expect(await h.acquire("w2") != nil)
+        #expect(await h.acquire("w3") == nil)
+        _ = await h.send(.finishTrial(TrialFinish(trialID: first.trialID, leaseEpoch: first.leaseEpoch,
+                                                  outcome: .complete(values: [0.5]))), from: "w1")
+        #expect(await h.acquire("w3") != nil)
+    }
+
+    @Test("budget.max_failures stops the study after that many failed trials")
+    func maxFailures() async throws {
+        let h = try await Harness()
+        try await launch(h, """
+            {"name": "flaky", "space": {"x": {"float": [0, 1]}}, "budget": {"trials": 10, "max_failures": 2}}
+            """)
+        await h.register("w1")
+        for _ in 0..<2 {
+            let assignment = try #require(await h.acquire("w1"))
+            _ = await h.send(.finishTrial(TrialFinish(trialID: assignment.trialID, leaseEpoch: assignment.leaseEpoch,
+                                                      outcome: .fail(reason: "boom"))))
+        }
+        #expect(await h.acquire("w1") == nil)
+        let status = await h.send(.status(StudyReference(study: "flaky")), from: "cli")
+        guard case .status(let cluster) = status else {
+            Issue.record("no status: \(status)")
+            return
+        }
+        #expect(cluster.studies.first?.state == .stopped)
+        #expect(cluster.studies.first?.counts.fail == 2)
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
+import SweptTuning
 
-/// A JSON document as a value, decoded with `JSONDecoder` (booleans, integers and other numbers kept apart).
+/// A JSON document as a value (booleans, integers and other numbers kept apart).
 public enum JSONValue: Sendable, Equatable, Codable {
     case null
     case bool(Bool)
@@ -57,17 +58,52 @@ public enum JSONValue: Sendable, Equatable, Codable {
         }
     }
 
-    /// The value as compact JSON text with sorted keys.
+    /// The value as compact JSON text with sorted keys. A whole double keeps its fraction (`0.0`, not `0`), so
+    /// that it reads back as a double: a categorical choice `0.0` stays apart from the choice `0`.
     public var jsonText: String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        guard let data = try? encoder.encode(self), let text = String(data: data, encoding: .utf8) else { return "null" }
-        return text
+        switch self {
+        case .null: return "null"
+        case .bool(let flag): return flag ? "true" : "false"
+        case .int(let number): return String(number)
+        case .double(let number):
+            guard number.isFinite else { return "null" }
+            let text = "\(number)"
+            return text.contains(where: { $0 == "." || $0 == "e" || $0 == "E" }) ? text : text + ".0"
+        case .string(let text): return JSONStringLiteral.quoted(text)
+        case .array(let list): return "[" + list.map(\.jsonText).joined(separator: ",") + "]"
+        case .object(let object):
+            return "{" + object.keys.sorted().map {
+                JSONStringLiteral.quoted($0) + ":" + (object[$0] ?? .null).jsonText
+            }.joined(separator: ",") + "}"
+        }
     }
 
     /// Parses JSON text; `nil` when it is not JSON.
     public static func parse(_ text: String) -> JSONValue? {
-        try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
+        try? parse(bytes: Array(text.utf8))
+    }
+
+    /// Parses a JSON document, keeping numbers written with a fraction or exponent (`0.0`, `1e-5`) apart from
+    /// integers (`0`), which `JSONDecoder` does not: a categorical choice `0.0` must stay a float.
+    /// - Throws: Foundation's error when `bytes` are not JSON.
+    public static func parse(bytes: [UInt8]) throws -> JSONValue {
+        let object = try JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed])
+        return JSONValue(foundation: object)
+    }
+
+    private init(foundation object: Any) {
+        switch object {
+        case let number as NSNumber:
+            switch String(cString: number.objCType) {
+            case "c", "B": self = .bool(number.boolValue)
+            case "d", "f": self = .double(number.doubleValue)
+            default: self = .int(number.intValue)
+            }
+        case let text as String: self = .string(text)
+        case let list as [Any]: self = .array(list.map(JSONValue.init(foundation:)))
+        case let dictionary as [String: Any]: self = .object(dictionary.mapValues(JSONValue.init(foundation:)))
+        default: self = .null
+        }
     }
 
     /// The member `key`, for an object.

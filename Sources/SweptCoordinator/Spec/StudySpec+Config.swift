@@ -14,7 +14,12 @@ extension StudySpec {
                 trials: config.budget.trials, timeoutSeconds: config.budget.timeout,
                 maxRetries: config.budget.maxRetries, parallel: config.budget.parallel,
                 maxFailures: config.budget.maxFailures),
-            objective: config.objectiveSpec(yaml: yaml))
+            objective: Self.normalized(config.objectiveSpec(yaml: yaml)))
+    }
+
+    /// The objective spec in the canonical form the spec's JSON carries (so a spec equals its round trip).
+    private static func normalized(_ objective: String) -> String {
+        JSONValue.parse(objective)?.jsonText ?? objective
     }
 
     /// Parses a YAML study config into a spec.

@@ -29,7 +29,7 @@ extension StudySpec {
     public static func parseJSON(_ bytes: [UInt8], source: String) throws(StudySpecError) -> StudySpec {
         let object: JSONValue
         do {
-            object = try JSONDecoder().decode(JSONValue.self, from: Data(bytes))
+            object = try JSONValue.parse(bytes: bytes)
         } catch {
             throw StudySpecError("\(source): not valid JSON (\(error))")
         }

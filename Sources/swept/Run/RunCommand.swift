@@ -34,6 +34,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .customLong("blas-threads"), help: "OpenBLAS threads per worker (default: cores / workers).")
     var blasThreads: Int?
     @Flag(help: "Continue the study when the store has one of that name, instead of failing.") var resume = false
+    @Option(help: "Override the config's trial budget.") var trials: Int?
+    @Option(help: ArgumentHelp("Override the config's time budget (e.g. 9m, 1h30m, 600).", valueName: "duration"))
+    var timeout: String?
     @Flag(help: "At the end, retrain the best trial (deterministic) and measure it once on the test split.")
     var test = false
     @Option(name: .customLong("log-level"),
@@ -43,6 +46,10 @@ struct RunCommand: AsyncParsableCommand {
     func validate() throws {
         if workers < 1 { throw ValidationError("--workers: expected >= 1, got \(workers)") }
         if let blasThreads, blasThreads < 1 { throw ValidationError("--blas-threads: expected >= 1") }
+        if let trials, trials < 1 { throw ValidationError("--trials: expected >= 1, got \(trials)") }
+        if let timeout, (DurationText.seconds(timeout) ?? 0) <= 0 {
+            throw ValidationError("--timeout: expected a duration such as 9m, 1h30m or 600, got '\(timeout)'")
+        }
     }
 
     /// BLAS threads per worker.
@@ -56,7 +63,9 @@ struct RunCommand: AsyncParsableCommand {
                 throw CLIFailure.user("cannot read '\(config)': no such file or not readable")
             }
             let yaml = String(decoding: data, as: UTF8.self)
-            let study = try StudyConfigParser.parse(yaml: yaml, file: config)
+            var study = try StudyConfigParser.parse(yaml: yaml, file: config)
+            if let trials { study.budget.trials = trials }
+            if let timeout { study.budget.timeout = DurationText.seconds(timeout) }
             ProcessLogging.bootstrap(level: logLevel)
             let session = try await LocalCluster.start(store: store, logLevel: logLevel)
             do {
@@ -75,8 +84,11 @@ struct RunCommand: AsyncParsableCommand {
             throw CLIFailure.user("the store \(store) already has a study named '\(study.name)'; pass --resume to "
                 + "continue it, or choose another --store")
         }
+        // The spec goes as its canonical JSON so that --trials and --timeout apply; the objective still carries
+        // the YAML text to the workers.
+        let spec = StudySpec(config: study, yaml: yaml)
         let reply = try await session.call(.launchStudy(LaunchStudy(
-            configText: yaml, format: .yaml, sourceName: config, resumeIfExists: resume)))
+            configText: spec.canonicalJSON.jsonText, format: .json, sourceName: config, resumeIfExists: resume)))
         guard case .studyLaunched(let launched) = reply else {
             throw CLIFailure.failure("the coordinator answered launchStudy with \(reply.name)")
         }
