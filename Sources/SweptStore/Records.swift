@@ -28,6 +28,13 @@ public struct StudyRecord: Hashable, Sendable {
     public let name: String
     /// One direction per objective, objective 0 first.
     public let directions: [StudyDirection]
+
+    /// Creates a study record (readers other than the store, e.g. a coordinator client, build these).
+    public init(id: StudyID, name: String, directions: [StudyDirection]) {
+        self.id = id
+        self.name = name
+        self.directions = directions
+    }
 }
 
 /// Where a trial lives: its row id, its study and its per-study number.
@@ -38,6 +45,13 @@ public struct TrialRef: Hashable, Sendable {
     public let study: StudyID
     /// The per-study trial number (0, 1, 2, … in creation order).
     public let number: Int
+
+    /// Creates a trial reference.
+    public init(id: TrialID, study: StudyID, number: Int) {
+        self.id = id
+        self.study = study
+        self.number = number
+    }
 }
 
 /// A trial read from the store: its ids plus the frozen trial samplers and pruners see.
@@ -46,6 +60,12 @@ public struct StoredTrial: Hashable, Sendable {
     public let ref: TrialRef
     /// Everything recorded about the trial.
     public var trial: FrozenTrial
+
+    /// Creates a stored trial.
+    public init(ref: TrialRef, trial: FrozenTrial) {
+        self.ref = ref
+        self.trial = trial
+    }
 }
 
 /// A worker as the coordinator registered it.
@@ -138,6 +158,16 @@ public struct StudySummary: Hashable, Sendable {
     public let startedAt: Double?
     /// The study's user attributes.
     public let userAttributes: [String: AttributeValue]
+
+    /// Creates a summary.
+    public init(study: StudyRecord, counts: [TrialState: Int], bestTrial: StoredTrial?, startedAt: Double?,
+                userAttributes: [String: AttributeValue] = [:]) {
+        self.study = study
+        self.counts = counts
+        self.bestTrial = bestTrial
+        self.startedAt = startedAt
+        self.userAttributes = userAttributes
+    }
 
     /// Trials in all states.
     public var trialCount: Int { counts.values.reduce(0, +) }

@@ -3,7 +3,7 @@ import SweptStore
 import SweptTuning
 
 /// `swept best STUDY`: the best trial(s), or the Pareto front of a multi-objective study.
-struct BestCommand: ParsableCommand {
+struct BestCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "best",
         abstract: "Show the best trial (or the top K, or the Pareto front of several objectives).",
@@ -23,12 +23,12 @@ struct BestCommand: ParsableCommand {
         if top < 1 { throw ValidationError("--top: expected a number >= 1, got \(top)") }
     }
 
-    func run() throws {
-        try CLIFailure.reporting {
+    func run() async throws {
+        try await CLIFailure.reporting {
             let source = try options.source()
-            let record = try source.requireStudy(study)
+            let record = try await source.requireStudy(study)
             let objectives = record.directions.count
-            let best = try source.bestTrials(in: record, limit: objectives == 1 ? top : max(top, 1_000_000))
+            let best = try await source.bestTrials(in: record, limit: objectives == 1 ? top : max(top, 1_000_000))
                 .map(\.trial)
             if options.json {
                 let objects = best.map { JSONText.object(TrialPresentation.json($0, objectives: objectives)) }

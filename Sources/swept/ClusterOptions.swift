@@ -7,7 +7,7 @@ import SweptWire
 struct ClusterSecurityOptions: ParsableArguments {
     @Option(name: .customLong("secret-file"),
             help: "File holding the cluster secret (at least 16 bytes); every message is authenticated with it.")
-    var secretFile: String
+    var secretFile: String?
 
     @Option(name: .customLong("tls-cert"), help: "PEM certificate for tls+tcp:// (server: required; client: optional).")
     var tlsCertificate: String?
@@ -21,7 +21,18 @@ struct ClusterSecurityOptions: ParsableArguments {
     @Option(name: .customLong("tls-server-name"), help: "Name to verify in the coordinator's certificate.")
     var tlsServerName: String?
 
+    /// Refuses a command line without `--secret-file` (commands that always talk to the cluster call this).
+    func requireSecretFile() throws {
+        if secretFile == nil {
+            throw ValidationError("--secret-file is required: every message is authenticated with the cluster secret")
+        }
+    }
+
     func secret() throws -> WireSecret {
+        guard let secretFile else {
+            throw ValidationError("--secret-file is required to talk to a coordinator: every message is "
+                + "authenticated with the cluster secret")
+        }
         do {
             return try WireSecret(contentsOfFile: secretFile)
         } catch {

@@ -63,6 +63,7 @@ struct CoordinatorCommand: AsyncParsableCommand {
     var logLevel: Logger.Level = .info
 
     func validate() throws {
+        try security.requireSecretFile()
         guard leaseTTL >= 0.05 else { throw ValidationError("--lease-ttl must be at least 0.05 seconds") }
         if let heartbeat, heartbeat <= 0 || heartbeat >= leaseTTL {
             throw ValidationError("--heartbeat must be above 0 and below --lease-ttl (\(leaseTTL))")

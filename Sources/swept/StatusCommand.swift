@@ -4,7 +4,7 @@ import SweptStore
 import SweptTuning
 
 /// `swept status STUDY`: one study's progress — counts by state, best trial, timing, throughput.
-struct StatusCommand: ParsableCommand {
+struct StatusCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
         abstract: "Show a study's progress: trials by state, the best trial, timing and throughput.",
@@ -18,13 +18,13 @@ struct StatusCommand: ParsableCommand {
     @Argument(help: "The study's name.") var study: String
     @OptionGroup var options: QueryOptions
 
-    func run() throws {
-        try CLIFailure.reporting {
+    func run() async throws {
+        try await CLIFailure.reporting {
             let source = try options.source()
-            let record = try source.requireStudy(study)
-            let summary = try source.summary(of: record.id)
-            let trials = try source.trials(in: record.id, states: nil).map(\.trial)
-            let best = try source.bestTrials(in: record, limit: record.directions.count == 1 ? 1 : 100).map(\.trial)
+            let record = try await source.requireStudy(study)
+            let summary = try await source.summary(of: record.id)
+            let trials = try await source.trials(in: record.id, states: nil).map(\.trial)
+            let best = try await source.bestTrials(in: record, limit: record.directions.count == 1 ? 1 : 100).map(\.trial)
             let finished = trials.compactMap(\.completedAt)
             let started = trials.compactMap(\.startedAt).min()
             let last = finished.max()

@@ -3,7 +3,7 @@ import SweptStore
 import SweptTuning
 
 /// `swept studies`: every study in a store with its trial counts and best value.
-struct StudiesCommand: ParsableCommand {
+struct StudiesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "studies",
         abstract: "List the studies in a store with their trial counts and best values.",
@@ -16,10 +16,10 @@ struct StudiesCommand: ParsableCommand {
 
     @OptionGroup var options: QueryOptions
 
-    func run() throws {
-        try CLIFailure.reporting {
+    func run() async throws {
+        try await CLIFailure.reporting {
             let source = try options.source()
-            let summaries = try source.summaries().sorted { $0.study.id < $1.study.id }
+            let summaries = try await source.summaries().sorted { $0.study.id < $1.study.id }
             if options.json {
                 emit(JSONText.array(summaries.map { .object(Self.json($0)) }).rendered())
                 return

@@ -12,7 +12,7 @@ struct TrialCommand: ParsableCommand {
 }
 
 /// `swept trial show STUDY NUMBER`: params, intermediate values, timing, worker, retries and attributes.
-struct TrialShowCommand: ParsableCommand {
+struct TrialShowCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "show",
         abstract: "Show one trial: params, intermediate values, timing, worker, retries and attributes.",
@@ -32,17 +32,17 @@ struct TrialShowCommand: ParsableCommand {
     /// System attributes that name the worker that ran a finished trial (its lease is gone by then).
     static let workerKeys = ["swept:worker", "worker", "swept_worker"]
 
-    func run() throws {
-        try CLIFailure.reporting {
+    func run() async throws {
+        try await CLIFailure.reporting {
             let source = try options.source()
-            let record = try source.requireStudy(study)
-            guard let stored = try source.trial(in: record.id, number: number) else {
-                let count = try source.trials(in: record.id, states: nil).count
+            let record = try await source.requireStudy(study)
+            guard let stored = try await source.trial(in: record.id, number: number) else {
+                let count = try await source.trials(in: record.id, states: nil).count
                 throw CLIFailure.user("study \(record.name) has no trial \(number) (it has \(count) trials, "
                     + "numbered 0..<\(count))")
             }
             let trial = stored.trial
-            let lease = try source.lease(of: stored.ref.id)
+            let lease = try await source.lease(of: stored.ref.id)
             let retries = Self.retryKeys.lazy.compactMap { trial.systemAttributes[$0] }.first
             let recordedWorker = Self.workerKeys.lazy.compactMap { trial.systemAttributes[$0] }.first
             let worker: String? = lease?.worker ?? recordedWorker.map {

@@ -4,7 +4,7 @@ import SweptStore
 import SweptTuning
 
 /// `swept trials STUDY`: a study's trials, filtered by state, sorted and limited.
-struct TrialsCommand: ParsableCommand {
+struct TrialsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "trials",
         abstract: "List a study's trials, optionally filtered by state, sorted and limited.",
@@ -39,12 +39,12 @@ struct TrialsCommand: ParsableCommand {
         if let limit, limit < 1 { throw ValidationError("--limit: expected a number >= 1, got \(limit)") }
     }
 
-    func run() throws {
-        try CLIFailure.reporting {
+    func run() async throws {
+        try await CLIFailure.reporting {
             let states = try state.map(Self.parseStates)
             let source = try options.source()
-            let record = try source.requireStudy(study)
-            var trials = try source.trials(in: record.id, states: states).map(\.trial)
+            let record = try await source.requireStudy(study)
+            var trials = try await source.trials(in: record.id, states: states).map(\.trial)
             trials = Self.sorted(trials, by: sort, direction: record.directions[0])
             if let limit { trials = Array(trials.prefix(limit)) }
             if options.json {

@@ -54,7 +54,7 @@ struct TryCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let (study, params, trialNumber) = try CLIFailure.reporting { try prepare() }
+        let (study, params, trialNumber) = try await CLIFailure.reporting { try await prepare() }
         emit("trial \(trialNumber) params: " + TrialPresentation.params(params))
         let context = ObjectiveContext(
             studyName: study.name, trialNumber: trialNumber, params: params, blasThreads: threads)
@@ -98,10 +98,10 @@ struct TryCommand: AsyncParsableCommand {
     }
 
     /// The parsed config, the trial's parameters (fixed ones from --param, the rest sampled) and its number.
-    private func prepare() throws -> (StudyConfig, [String: ParamValue], Int) {
+    private func prepare() async throws -> (StudyConfig, [String: ParamValue], Int) {
         let study = try StudyConfigParser.load(path: config)
         if let store {
-            let stored = try storedTrial(store, study: study.name)
+            let stored = try await storedTrial(store, study: study.name)
             return (study, stored.params, stored.number)
         }
         var fixed: [String: ParamValue] = [:]
@@ -130,11 +130,11 @@ struct TryCommand: AsyncParsableCommand {
     }
 
     /// The best (or numbered) trial of `name` in the store at `path`.
-    private func storedTrial(_ path: String, study name: String) throws -> FrozenTrial {
+    private func storedTrial(_ path: String, study name: String) async throws -> FrozenTrial {
         let source = try QueryOptions.storeSource(path)
-        let record = try source.requireStudy(name)
+        let record = try await source.requireStudy(name)
         if let number {
-            guard let stored = try source.trial(in: record.id, number: number) else {
+            guard let stored = try await source.trial(in: record.id, number: number) else {
                 throw CLIFailure.user("study \(name) has no trial \(number)")
             }
             return stored.trial
@@ -143,7 +143,7 @@ struct TryCommand: AsyncParsableCommand {
             throw CLIFailure.user(
                 "study \(name) has several objectives: pick a trial of its Pareto front with --number")
         }
-        guard let best = try source.bestTrials(in: record, limit: 1).first else {
+        guard let best = try await source.bestTrials(in: record, limit: 1).first else {
             throw CLIFailure.user("study \(name) has no complete trial yet")
         }
         return best.trial

@@ -63,6 +63,7 @@ struct WorkerCommand: AsyncParsableCommand {
     var logLevel: Logger.Level = .info
 
     func validate() throws {
+        try security.requireSecretFile()
         guard slots >= 1 else { throw ValidationError("--slots must be at least 1") }
         guard blasThreads >= 1 else { throw ValidationError("--blas-threads must be at least 1") }
         guard requestTimeout > 0 else { throw ValidationError("--request-timeout must be above 0") }

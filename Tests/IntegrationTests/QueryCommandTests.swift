@@ -173,7 +173,7 @@ struct QueryCommandTests {
         (["status", "fashon"], "no study named 'fashon'", "did you mean 'fashion'?"),
         (["trial", "show", "fashion", "99"], "has no trial 99", "6 trials"),
         (["trials", "fashion", "--state", "done"], "unknown state 'done'", "complete, pruned"),
-        (["best", "pareto", "--coordinator", "tcp://head:7600"], "not available", "--store"),
+        (["best", "pareto", "--coordinator", "tcp://head:7600"], "--secret-file is required", "cluster secret"),
     ])
     func userErrorsExitOneWithAMessage(arguments: [String], first: String, second: String) async throws {
         let store = try await Self.makeStore()

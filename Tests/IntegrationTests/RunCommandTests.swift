@@ -129,6 +129,32 @@ struct RemoteCommandTests {
         try await Task.sleep(for: .milliseconds(500))
         #expect(try cluster.trials("slow").count == count, "no trial starts after stop")
         #expect(count < 1000)
+
+        // The query verbs answer from the coordinator as they do from the store file.
+        for verb in [["studies"], ["status", "slow"], ["trials", "slow", "--limit", "100000"], ["best", "slow", "--top", "3"]] {
+            let fromStore = try QueryCommandTests.swept(verb + ["--store", cluster.storePath, "--json"])
+            let fromCoordinator = try QueryCommandTests.swept(verb + remote + ["--json"])
+            #expect(fromStore.status == 0, "\(fromStore.stderr)")
+            #expect(fromCoordinator.status == 0, "\(verb): \(fromCoordinator.stderr)")
+            let storeJSON = try JSONSerialization.jsonObject(with: Data(fromStore.stdout.utf8))
+            let coordinatorJSON = try JSONSerialization.jsonObject(with: Data(fromCoordinator.stdout.utf8))
+            if verb[0] == "trials" || verb[0] == "best" {
+                let a = try #require(storeJSON as? [[String: Any]]), b = try #require(coordinatorJSON as? [[String: Any]])
+                #expect(a.count == b.count, "\(verb)")
+                #expect(a.map { $0["number"] as? Int } == b.map { $0["number"] as? Int }, "\(verb)")
+                #expect(a.map { $0["state"] as? String } == b.map { $0["state"] as? String }, "\(verb)")
+                #expect(a.map { $0["value"] as? Double } == b.map { $0["value"] as? Double }, "\(verb)")
+            }
+        }
+        let shown = try QueryCommandTests.swept(["trial", "show", "slow", "0", "--json"] + remote)
+        #expect(shown.status == 0, "\(shown.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(shown.stdout.utf8)) as? [String: Any])
+        let steps = try #require(object["intermediate_values"] as? [[String: Any]])
+        #expect(steps.count == ((object["last_step"] as? Int) ?? -1) + 1, "\(shown.stdout)")
+        #expect(object["worker"] as? String == "w1")
+        let missing = try QueryCommandTests.swept(["best", "nope"] + remote)
+        #expect(missing.status == 1)
+        #expect(missing.stderr.contains("no study named 'nope'"), "\(missing.stderr)")
         worker.terminate()
         _ = await worker.wait(timeout: 20)
 

@@ -83,8 +83,9 @@ extension CoordinatorCore {
         let states = Set(request.states.map(\.tuningState))
         let matching = runtime.study.trials.filter { states.isEmpty || states.contains($0.state) }
         let page = matching.dropFirst(Int(request.offset)).prefix(Int(min(request.limit, 10_000)))
-        return Decision(.trials(TrialPage(total: UInt64(matching.count),
-                                          trials: page.map { runtime.summary(of: $0.number, now: now) })))
+        return Decision(.trials(TrialPage.filling(total: UInt64(matching.count), page.lazy.map {
+            runtime.summary(of: $0.number, now: now, withIntermediate: request.withIntermediate)
+        })))
     }
 
     func best(_ request: BestQuery) -> Decision {
@@ -101,8 +102,9 @@ extension CoordinatorCore {
             best = runtime.study.bestTrials
         }
         let limited = best.prefix(Int(max(request.limit, 1)))
-        return Decision(.trials(TrialPage(total: UInt64(best.count),
-                                          trials: limited.map { runtime.summary(of: $0.number, now: now) })))
+        return Decision(.trials(TrialPage.filling(total: UInt64(best.count), limited.lazy.map {
+            runtime.summary(of: $0.number, now: now)
+        })))
     }
 
     func stop(_ request: StudyReference) -> Decision {

@@ -114,8 +114,8 @@ final class StudyRuntime {
         return counts
     }
 
-    /// The wire summary of trial `number`.
-    func summary(of number: Int, now: Double) -> TrialSummary {
+    /// The wire summary of trial `number` (with every intermediate value when `withIntermediate`).
+    func summary(of number: Int, now: Double, withIntermediate: Bool = false) -> TrialSummary {
         let trial = study.trials[number]
         var values = trial.values ?? []
         if values.isEmpty, trial.state == .pruned, let last = trial.lastStep, let value = trial.intermediateValues[last] {
@@ -123,9 +123,16 @@ final class StudyRuntime {
         }
         let end = trial.completedAt ?? now
         let duration = trial.startedAt.map { UInt64(max(0, (end - $0) * 1000)) } ?? 0
+        var failReason: String?
+        if case .string(let reason)? = trial.systemAttributes["fail_reason"] { failReason = reason }
+        let intermediate = withIntermediate
+            ? trial.intermediateValues.keys.sorted().map { StepValue(step: Int64($0), value: trial.intermediateValues[$0] ?? .nan) }
+            : []
         return TrialSummary(
             trialID: trialIDs[number].rawValue, number: Int64(number), state: SweptWire.TrialState(trial.state),
             values: values, parameters: wireParameters(trial.params), lastStep: trial.lastStep.map(Int64.init),
-            durationMillis: duration, worker: workerOf[number], retryOf: retryOf[number].map(Int64.init))
+            durationMillis: duration, worker: workerOf[number], retryOf: retryOf[number].map(Int64.init),
+            startedAt: trial.startedAt, completedAt: trial.completedAt, failReason: failReason,
+            intermediate: intermediate)
     }
 }

@@ -105,13 +105,17 @@ public struct TrialsQuery: Sendable, Equatable, Codable, WireCodable {
     public var offset: UInt32
     /// At most this many trials.
     public var limit: UInt32
+    /// Whether each trial comes with all its intermediate values.
+    public var withIntermediate: Bool
 
     /// Creates a trials query.
-    public init(study: String, states: [TrialState] = [], offset: UInt32 = 0, limit: UInt32 = 100) {
+    public init(study: String, states: [TrialState] = [], offset: UInt32 = 0, limit: UInt32 = 100,
+                withIntermediate: Bool = false) {
         self.study = study
         self.states = states
         self.offset = offset
         self.limit = limit
+        self.withIntermediate = withIntermediate
     }
 
     public func encode(to writer: inout WireWriter) {
@@ -119,6 +123,7 @@ public struct TrialsQuery: Sendable, Equatable, Codable, WireCodable {
         writer.array(states) { $0.u8($1.rawValue) }
         writer.u32(offset)
         writer.u32(limit)
+        writer.bool(withIntermediate)
     }
 
     public init(from reader: inout WireReader) throws(WireDecodeError) {
@@ -128,6 +133,7 @@ public struct TrialsQuery: Sendable, Equatable, Codable, WireCodable {
         }
         offset = try reader.u32("trials.offset")
         limit = try reader.u32("trials.limit")
+        withIntermediate = try reader.bool("trials.withIntermediate")
     }
 }
 

@@ -201,11 +201,20 @@ public struct TrialSummary: Sendable, Equatable, Codable, WireCodable {
     public var worker: String?
     /// The trial this one retries, when it was re-enqueued after a lost lease.
     public var retryOf: Int64?
+    /// When it started, seconds since 1970 UTC.
+    public var startedAt: Double?
+    /// When it finished, seconds since 1970 UTC.
+    public var completedAt: Double?
+    /// Why it failed, for FAIL trials.
+    public var failReason: String?
+    /// Every intermediate value by step, when the query asked for them (`TrialsQuery.withIntermediate`).
+    public var intermediate: [StepValue]
 
     /// Creates a trial summary.
     public init(
         trialID: Int64, number: Int64, state: TrialState, values: [Double], parameters: [TrialParameter],
-        lastStep: Int64? = nil, durationMillis: UInt64 = 0, worker: String? = nil, retryOf: Int64? = nil
+        lastStep: Int64? = nil, durationMillis: UInt64 = 0, worker: String? = nil, retryOf: Int64? = nil,
+        startedAt: Double? = nil, completedAt: Double? = nil, failReason: String? = nil, intermediate: [StepValue] = []
     ) {
         self.trialID = trialID
         self.number = number
@@ -216,6 +225,10 @@ public struct TrialSummary: Sendable, Equatable, Codable, WireCodable {
         self.durationMillis = durationMillis
         self.worker = worker
         self.retryOf = retryOf
+        self.startedAt = startedAt
+        self.completedAt = completedAt
+        self.failReason = failReason
+        self.intermediate = intermediate
     }
 
     public func encode(to writer: inout WireWriter) {
@@ -228,6 +241,13 @@ public struct TrialSummary: Sendable, Equatable, Codable, WireCodable {
         writer.u64(durationMillis)
         writer.optional(worker) { $0.string($1) }
         writer.optional(retryOf) { $0.i64($1) }
+        writer.optional(startedAt) { $0.f64($1) }
+        writer.optional(completedAt) { $0.f64($1) }
+        writer.optional(failReason) { $0.string($1) }
+        writer.array(intermediate) { writer, item in
+            writer.i64(item.step)
+            writer.f64(item.value)
+        }
     }
 
     public init(from reader: inout WireReader) throws(WireDecodeError) {
@@ -240,6 +260,26 @@ public struct TrialSummary: Sendable, Equatable, Codable, WireCodable {
         durationMillis = try reader.u64("trial.durationMillis")
         worker = try reader.optionalString("trial.worker")
         retryOf = try reader.optionalI64("trial.retryOf")
+        startedAt = try reader.optionalF64("trial.startedAt")
+        completedAt = try reader.optionalF64("trial.completedAt")
+        failReason = try reader.optionalString("trial.failReason")
+        intermediate = try reader.array("trial.intermediate", minimumElementSize: 16) { reader throws(WireDecodeError) in
+            StepValue(step: try reader.i64("trial.intermediate.step"), value: try reader.f64("trial.intermediate.value"))
+        }
+    }
+}
+
+/// An intermediate value at a step.
+public struct StepValue: Sendable, Equatable, Codable {
+    /// The step (epoch) it was reported at.
+    public var step: Int64
+    /// The value.
+    public var value: Double
+
+    /// Creates a step value.
+    public init(step: Int64, value: Double) {
+        self.step = step
+        self.value = value
     }
 }
 
@@ -264,5 +304,27 @@ public struct TrialPage: Sendable, Equatable, Codable, WireCodable {
     public init(from reader: inout WireReader) throws(WireDecodeError) {
         total = try reader.u64("page.total")
         trials = try [TrialSummary](from: &reader, "page.trials", minimumElementSize: 36)
+    }
+}
+
+extension TrialPage {
+    /// The largest encoded page a coordinator sends, leaving room under the default message bound (1 MiB).
+    public static let defaultByteBudget = 768 * 1024
+
+    /// A page holding `trials` in order until the next one would pass `byteBudget` encoded bytes (always at least
+    /// one trial, when there is one). Clients page on with `offset` += the page's count.
+    public static func filling(
+        total: UInt64, byteBudget: Int = defaultByteBudget, _ trials: some Sequence<TrialSummary>
+    ) -> TrialPage {
+        var kept: [TrialSummary] = []
+        var used = 0
+        for trial in trials {
+            var writer = WireWriter(capacity: 256)
+            trial.encode(to: &writer)
+            used += writer.bytes.count
+            if used > byteBudget, !kept.isEmpty { break }
+            kept.append(trial)
+        }
+        return TrialPage(total: total, trials: kept)
     }
 }

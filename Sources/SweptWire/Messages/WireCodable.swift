@@ -44,4 +44,8 @@ extension WireReader {
     mutating func optionalI64(_ field: StaticString) throws(WireDecodeError) -> Int64? {
         try optional(field) { reader throws(WireDecodeError) in try reader.i64(field) }
     }
+
+    mutating func optionalF64(_ field: StaticString) throws(WireDecodeError) -> Double? {
+        try optional(field) { reader throws(WireDecodeError) in try reader.f64(field) }
+    }
 }

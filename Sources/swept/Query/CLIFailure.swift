@@ -58,6 +58,8 @@ struct CLIFailure: Error, CustomStringConvertible {
             message = error.message
         case let error as ConfigError:
             (kind, message) = (.user, "\(error)")
+        case let error as ValidationError:
+            (kind, message) = (.user, error.message)
         default:
             (kind, message) = (.failure, "\(error)")
         }

@@ -8,9 +8,13 @@ struct QueryOptions: ParsableArguments {
     var store: String = "swept.db"
 
     @Option(name: .long, help: ArgumentHelp(
-        "Ask a running coordinator instead of reading a store file (not available yet: use --store).",
-        valueName: "url"))
+        "Ask a running coordinator instead of reading a store file (needs --secret-file).", valueName: "url"))
     var coordinator: String?
+
+    @OptionGroup var security: ClusterSecurityOptions
+
+    @Option(help: "With --coordinator: seconds to wait for each reply.")
+    var timeout: Double = 10
 
     @Flag(name: .long, help: "Print JSON (a stable shape, see docs/cli.md) instead of a table.")
     var json = false
@@ -18,8 +22,11 @@ struct QueryOptions: ParsableArguments {
     /// The source the options name.
     func source() throws -> any StudyQuerySource {
         if let coordinator {
-            throw CLIFailure.user("--coordinator \(coordinator): querying a coordinator is not available in this "
-                + "version yet; read the store file with --store PATH")
+            var remote = CoordinatorOptions()
+            remote.coordinator = coordinator
+            remote.security = security
+            remote.timeout = timeout
+            return CoordinatorQuerySource(url: coordinator, call: { [remote] body in try await remote.call(body) })
         }
         return try Self.storeSource(store)
     }

@@ -13,6 +13,7 @@ struct CoordinatorOptions: ParsableArguments {
     var timeout: Double = 10
 
     func validate() throws {
+        try security.requireSecretFile()
         guard timeout > 0 else { throw ValidationError("--timeout: expected seconds > 0, got \(timeout)") }
     }
 

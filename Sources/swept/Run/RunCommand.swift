@@ -131,15 +131,15 @@ struct RunCommand: AsyncParsableCommand {
     /// Prints the best trial, the store, and with --test the best trial's test metrics.
     private func report(_ study: StudyConfig) async throws {
         let source = try QueryOptions.storeSource(store)
-        let record = try source.requireStudy(study.name)
-        let summary = try source.summary(of: record.id)
+        let record = try await source.requireStudy(study.name)
+        let summary = try await source.summary(of: record.id)
         let counts = SweptTuning.TrialState.allCases.map { "\(summary.counts[$0] ?? 0) \($0.rawValue.lowercased())" }
         emit("trials: " + counts.joined(separator: ", "))
         if record.directions.count > 1 {
-            let front = try source.bestTrials(in: record, limit: 1_000_000).map(\.trial)
+            let front = try await source.bestTrials(in: record, limit: 1_000_000).map(\.trial)
             emit("Pareto front (\(front.count) trials):")
             emit(TrialPresentation.table(front, style: .standardOutput).rendered(style: .standardOutput))
-        } else if let best = try source.bestTrials(in: record, limit: 1).first?.trial {
+        } else if let best = try await source.bestTrials(in: record, limit: 1).first?.trial {
             emit("best trial:")
             emit(BestCommand.block(record, best).rendered(style: .standardOutput))
             if test {
