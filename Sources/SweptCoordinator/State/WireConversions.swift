@@ -3,7 +3,7 @@ import SweptWire
 
 extension ParameterValue {
     /// The wire form of a parameter value (`null` travels as the text `None`).
-    init(_ value: ParamValue) {
+    public init(_ value: ParamValue) {
         switch value {
         case .float(let number): self = .double(number)
         case .int(let number): self = .int(Int64(number))
@@ -14,7 +14,7 @@ extension ParameterValue {
     }
 
     /// The tuning core's form of a wire value.
-    var paramValue: ParamValue {
+    public var paramValue: ParamValue {
         switch self {
         case .double(let number): .float(number)
         case .int(let number): .int(Int(truncatingIfNeeded: number))
@@ -26,7 +26,7 @@ extension ParameterValue {
 
 extension SweptWire.TrialState {
     /// The wire state of a tuning-core state.
-    init(_ state: SweptTuning.TrialState) {
+    public init(_ state: SweptTuning.TrialState) {
         switch state {
         case .running: self = .running
         case .complete: self = .complete
@@ -37,7 +37,7 @@ extension SweptWire.TrialState {
     }
 
     /// The tuning-core state.
-    var tuningState: SweptTuning.TrialState {
+    public var tuningState: SweptTuning.TrialState {
         switch self {
         case .running: .running
         case .complete: .complete

@@ -1,4 +1,5 @@
 import Foundation
+import SweptCoordinator
 import SweptStore
 import SweptTuning
 import SweptWire
@@ -91,15 +92,8 @@ final class CoordinatorQuerySource: StudyQuerySource {
 
     private static func stored(_ wire: TrialSummary, study: StudyID) -> StoredTrial {
         var params: [String: ParamValue] = [:]
-        for parameter in wire.parameters {
-            switch parameter.value {
-            case .double(let number): params[parameter.name] = .float(number)
-            case .int(let number): params[parameter.name] = .int(Int(truncatingIfNeeded: number))
-            case .string(let text): params[parameter.name] = .string(text)
-            case .bool(let flag): params[parameter.name] = .bool(flag)
-            }
-        }
-        let state = SweptTuning.TrialState(wire.state)
+        for parameter in wire.parameters { params[parameter.name] = parameter.value.paramValue }
+        let state = wire.state.tuningState
         var intermediate: [Int: Double] = [:]
         for item in wire.intermediate { intermediate[Int(item.step)] = item.value }
         if intermediate.isEmpty, let step = wire.lastStep, state == .pruned, let value = wire.values.first {
@@ -115,29 +109,5 @@ final class CoordinatorQuerySource: StudyQuerySource {
             completedAt: wire.completedAt)
         return StoredTrial(ref: TrialRef(id: TrialID(rawValue: wire.trialID), study: study, number: Int(wire.number)),
                            trial: trial)
-    }
-}
-
-extension SweptWire.TrialState {
-    init(_ state: SweptTuning.TrialState) {
-        switch state {
-        case .running: self = .running
-        case .complete: self = .complete
-        case .pruned: self = .pruned
-        case .fail: self = .fail
-        case .waiting: self = .waiting
-        }
-    }
-}
-
-extension SweptTuning.TrialState {
-    init(_ state: SweptWire.TrialState) {
-        switch state {
-        case .running: self = .running
-        case .complete: self = .complete
-        case .pruned: self = .pruned
-        case .fail: self = .fail
-        case .waiting: self = .waiting
-        }
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import SweptCoordinator
 import SweptTuning
 import SweptWire
 
@@ -41,14 +42,7 @@ struct EnqueueCommand: AsyncParsableCommand {
                 guard parts.count == 2, !parts[0].isEmpty else {
                     throw CLIFailure.user("--param \(item): expected name=value")
                 }
-                let value: ParameterValue
-                switch TryCommand.value(String(parts[1])) {
-                case .int(let number): value = .int(Int64(number))
-                case .float(let number): value = .double(number)
-                case .bool(let flag): value = .bool(flag)
-                case .string(let text): value = .string(text)
-                case .null: value = .string("None")  // the wire form of a null choice
-                }
+                let value = ParameterValue(TryCommand.value(String(parts[1])))
                 parameters.append(TrialParameter(name: String(parts[0]), value: value))
             }
             let reply = try await remote.call(.enqueueTrial(EnqueueTrial(
