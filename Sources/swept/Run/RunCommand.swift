@@ -99,7 +99,7 @@ struct RunCommand: AsyncParsableCommand {
         let local = try LocalWorkers(count: workers, arguments: { index in
             ["--coordinator", session.url, "--secret-file", session.secretPath, "--study", study.name,
              "--id", "local-\(index)", "--blas-threads", "\(threads)", "--exit-when-idle", "2",
-             "--log-level", "\(logLevel)"]
+             "--term-grace", "5", "--log-level", "\(logLevel)"]
         }, directory: session.directory)
         let interrupted = InterruptFlag()
         let signals = TerminationSignals { _ in interrupted.set() }
