@@ -71,6 +71,37 @@ struct RunCommandTests {
         #expect(Set(trials.compactMap { $0.params["mode"] }).count == 2)
     }
 
+    @Test func aStudyWhoseTrialsAllFailExitsTwoWithTheReason() throws {
+        let directory = try Self.scratch()
+        let config = directory + "/misfit.yaml"
+        try """
+            name: misfit
+            direction: minimize
+            budget: {trials: 4}
+            objective: {type: function, name: hartmann6}
+            space:
+              x1: {float: [0, 1]}
+              x2: {float: [0, 1]}
+            """.write(toFile: config, atomically: true, encoding: .utf8)
+        let run = try QueryCommandTests.swept(["run", config, "--workers", "1", "--store", directory + "/m.db"])
+        #expect(run.status == 2, "\(run.stdout) \(run.stderr)")
+        #expect(run.stdout.contains("needs 6 numeric parameters, got 2"), "\(run.stdout)")
+        #expect(try Self.trials(directory + "/m.db", "misfit").allSatisfy { $0.state == .fail })
+    }
+
+    @Test func aDatasetThatIsNotHereIsAnErrorBeforeAnythingStarts() throws {
+        let directory = try Self.scratch()
+        let config = directory + "/nodata.yaml"
+        let flagship = try String(
+            contentsOf: ConfigCommandTests.examples.appendingPathComponent("fashion-mlp-tpe.yaml"), encoding: .utf8)
+        try flagship.replacingOccurrences(of: "idx:/usr/share/datasets/fashion-mnist", with: "idx:\(directory)/none")
+            .write(toFile: config, atomically: true, encoding: .utf8)
+        let run = try QueryCommandTests.swept(["run", config, "--store", directory + "/n.db"])
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("data.source: directory '\(directory)/none' does not exist"), "\(run.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: directory + "/n.db"))
+    }
+
     @Test func aBrokenConfigExitsOneBeforeAnythingStarts() throws {
         let directory = try Self.scratch()
         let config = directory + "/bad.yaml"

@@ -64,6 +64,15 @@ struct RunCommand: AsyncParsableCommand {
             }
             let yaml = String(decoding: data, as: UTF8.self)
             var study = try StudyConfigParser.parse(yaml: yaml, file: config)
+            // The workers run here: a dataset that is not here fails every trial, so say so before starting.
+            if case .idx(let directory)? = study.data?.source {
+                var isDirectory: ObjCBool = false
+                guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory),
+                      isDirectory.boolValue else {
+                    throw CLIFailure.user("\(config): data.source: directory '\(directory)' does not exist here; "
+                        + "expected the IDX files of the dataset (Fashion-MNIST: apt-get install dataset-fashion-mnist)")
+                }
+            }
             if let trials { study.budget.trials = trials }
             if let timeout { study.budget.timeout = DurationText.seconds(timeout) }
             ProcessLogging.bootstrap(level: logLevel)
@@ -133,6 +142,7 @@ struct RunCommand: AsyncParsableCommand {
         let source = try QueryOptions.storeSource(store)
         let record = try await source.requireStudy(study.name)
         let summary = try await source.summary(of: record.id)
+        var allFailed = false
         let counts = SweptTuning.TrialState.allCases.map { "\(summary.counts[$0] ?? 0) \($0.rawValue.lowercased())" }
         emit("trials: " + counts.joined(separator: ", "))
         if record.directions.count > 1 {
@@ -146,10 +156,18 @@ struct RunCommand: AsyncParsableCommand {
                 try await BestTrialEvaluation.measure(study, trial: best, threads: threadsPerWorker)
             }
         } else {
-            emit("no trial completed")
+            let failed = try await source.trials(in: record.id, states: [.fail]).map(\.trial)
+            if let reason = failed.lazy.compactMap({ $0.systemAttributes["fail_reason"] }).first {
+                emit("no trial completed; trial \(failed[0].number) failed: "
+                    + TrialPresentation.json(reason).rendered())
+                allFailed = true
+            } else {
+                emit("no trial completed")
+            }
         }
         emit("store: \(store)  (swept best \(study.name) --store \(store); swept trials \(study.name) --store "
             + "\(store))")
+        if allFailed { throw ExitCode(CLIFailure.Kind.failure.rawValue) }
     }
 }
 
