@@ -62,6 +62,9 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: Logger.Level = .info
 
+    @Option(name: .customLong("parent-pid"), help: .hidden)
+    var parentPID: Int32?
+
     func validate() throws {
         try security.requireSecretFile()
         guard slots >= 1 else { throw ValidationError("--slots must be at least 1") }
@@ -90,6 +93,7 @@ struct WorkerCommand: AsyncParsableCommand {
             worker.drain()
         }
         defer { withExtendedLifetime(signals) {} }
+        if let parentPID { Self.exitWithParent(parentPID, logger: logger) }
         do {
             try await worker.run()
         } catch let error as WorkerError {
@@ -97,6 +101,19 @@ struct WorkerCommand: AsyncParsableCommand {
             throw ExitCode(2)
         }
         logger.info("worker \(workerID) done: \(worker.finishedTrials) trials finished")
+    }
+}
+
+extension WorkerCommand {
+    /// Ends this process when the process that started it (`swept run`, whose coordinator it serves) is gone, so a
+    /// killed `swept run` leaves no workers behind: the coordinator went with it, and a `--resume` run retries
+    /// whatever was running.
+    static func exitWithParent(_ parent: Int32, logger: Logger) {
+        Thread.detachNewThread {
+            while getppid() == parent { Thread.sleep(forTimeInterval: 0.5) }
+            logger.warning("the swept run process \(parent) is gone: exiting")
+            Foundation.exit(3)
+        }
     }
 }
 

@@ -102,6 +102,38 @@ struct RunCommandTests {
         #expect(!FileManager.default.fileExists(atPath: directory + "/n.db"))
     }
 
+    /// Process ids whose command line contains `text`.
+    static func processes(containing text: String) -> [Int32] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap { entry in
+            guard let pid = Int32(entry),
+                  let data = FileManager.default.contents(atPath: "/proc/\(entry)/cmdline") else { return nil }
+            let line = String(decoding: data.map { $0 == 0 ? 32 : $0 }, as: UTF8.self)
+            return line.contains(text) ? pid : nil
+        }
+    }
+
+    @Test func killingTheRunProcessTakesItsWorkersWithIt() async throws {
+        let directory = try Self.scratch()
+        let name = "orphans-\(UInt32.random(in: 0...UInt32.max))"
+        let config = directory + "/slow.yaml"
+        try """
+            name: \(name)
+            direction: minimize
+            budget: {trials: 1000}
+            objective: {type: function, name: branin, steps: 50, step_sleep: 100ms}
+            space:
+              x1: {float: [-5, 10]}
+              x2: {float: [0, 15]}
+            """.write(toFile: config, atomically: true, encoding: .utf8)
+        let run = try ChildProcess("run", arguments: ["run", config, "--workers", "2", "--store", directory + "/o.db"],
+                                   directory: directory)
+        #expect(await eventually(timeout: 30) { Self.processes(containing: "--study \(name)").count == 2 })
+        run.kill9()
+        #expect(await eventually(timeout: 10) { Self.processes(containing: "--study \(name)").isEmpty },
+                "workers outlived their swept run process")
+    }
+
     @Test func aBrokenConfigExitsOneBeforeAnythingStarts() throws {
         let directory = try Self.scratch()
         let config = directory + "/bad.yaml"

@@ -108,7 +108,8 @@ struct RunCommand: AsyncParsableCommand {
         let local = try LocalWorkers(count: workers, arguments: { index in
             ["--coordinator", session.url, "--secret-file", session.secretPath, "--study", study.name,
              "--id", "local-\(index)", "--blas-threads", "\(threads)", "--exit-when-idle", "2",
-             "--term-grace", "5", "--log-level", "\(logLevel)"]
+             "--term-grace", "5", "--log-level", "\(logLevel)",
+             "--parent-pid", "\(ProcessInfo.processInfo.processIdentifier)"]
         }, directory: session.directory)
         let interrupted = InterruptFlag()
         let signals = TerminationSignals { _ in interrupted.set() }
