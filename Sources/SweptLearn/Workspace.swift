@@ -82,16 +82,10 @@ final class Workspace {
     ) {
         let width = dataset.featureCount
         let input = input
-        dataset.features.withUnsafeBufferPointer { features in
-            guard let base = features.baseAddress else { return }
-            // Split by rows when the batch is large enough to be worth a hand-off (counted in elements).
-            let rowsPerUnit = max(1, parallel.minimumCount / max(width, 1))
-            ParallelLoop(threads: parallel.threads, minimumCount: 2 * rowsPerUnit).run(count: count) { rows in
-                for r in rows {
-                    let source = base + Int(order[start + r]) * width
-                    (input + r * width).update(from: source, count: width)
-                }
-            }
+        // Split by rows when the batch is large enough to be worth a hand-off (counted in elements).
+        let rowsPerUnit = max(1, parallel.minimumCount / max(width, 1))
+        ParallelLoop(threads: parallel.threads, minimumCount: 2 * rowsPerUnit).run(count: count) { rows in
+            Workspace.copyRows(dataset, order: order, start: start, rows: rows, into: input)
         }
         switch dataset.targets {
         case .classes(let all, _):
@@ -120,13 +114,7 @@ final class Workspace {
         _ dataset: Dataset, order: UnsafePointer<Int32>, start: Int, rows: Range<Int>,
         into buffer: UnsafeMutablePointer<Float>
     ) {
-        let width = dataset.featureCount
-        dataset.features.withUnsafeBufferPointer { features in
-            guard let base = features.baseAddress else { return }
-            for r in rows {
-                (buffer + r * width).update(from: base + Int(order[start + r]) * width, count: width)
-            }
-        }
+        Workspace.copyRows(dataset, order: order, start: start, rows: rows, into: buffer)
         switch dataset.targets {
         case .classes(let all, _):
             all.withUnsafeBufferPointer { src in
@@ -139,6 +127,32 @@ final class Workspace {
                 for r in rows {
                     (targets + r * k).update(from: base + Int(order[start + r]) * k, count: k)
                 }
+            }
+        }
+    }
+
+    /// Copies the feature rows `order[start + r]` for `r` in `rows` to rows `r` of `buffer`: from the 8-bit pixels
+    /// when the dataset has them (converted as the features were), else from the features.
+    private static func copyRows(
+        _ dataset: Dataset, order: UnsafePointer<Int32>, start: Int, rows: Range<Int>,
+        into buffer: UnsafeMutablePointer<Float>
+    ) {
+        let width = dataset.featureCount
+        if let bytes = dataset.bytes {
+            let scale = bytes.scale
+            bytes.values.withUnsafeBufferPointer { source in
+                guard let base = source.baseAddress else { return }
+                for r in rows {
+                    ByteFeatures.convert(
+                        base + Int(order[start + r]) * width, scale: scale, into: buffer + r * width, count: width)
+                }
+            }
+            return
+        }
+        dataset.features.withUnsafeBufferPointer { features in
+            guard let base = features.baseAddress else { return }
+            for r in rows {
+                (buffer + r * width).update(from: base + Int(order[start + r]) * width, count: width)
             }
         }
     }

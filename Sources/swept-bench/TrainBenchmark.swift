@@ -35,6 +35,9 @@ struct TrainBenchmark: ParsableCommand {
     @Option(help: "Epochs in accuracy mode.")
     var accuracyEpochs = 10
 
+    @Flag(help: "Let OpenBLAS thread the products and run the rest of each step on one thread (the pre-split mode).")
+    var blasThreading = false
+
     @Option(help: "Seed for initialization, shuffling and dropout.")
     var seed: UInt64 = 42
 
@@ -66,6 +69,7 @@ struct TrainBenchmark: ParsableCommand {
         config.optimizer = .adam()
         config.threads = threads
         config.seed = seed
+        config.splitsSteps = !blasThreading
         return config
     }
 

@@ -100,4 +100,32 @@ import Testing
             #expect(BLAS.threadCount == 2)
         }
     }
+
+    @Test(arguments: [1, 2])
+    func byteFeaturesTrainExactlyLikeTheirFloats(threads: Int) throws {
+        try withExclusiveBLASThreads {
+            var generator = SeededGenerator(seed: 31)
+            let rows = 300
+            let width = 40
+            let bytes = (0..<(rows * width)).map { _ in UInt8(generator.nextIndex(below: 256)) }
+            let labels = (0..<rows).map { Int32(Int(bytes[$0 * width]) % 3) }
+            let scale: Float = 1.0 / 255.0
+            let features = try Matrix(rows: rows, columns: width, values: bytes.map { Float($0) * scale })
+            let plain = try Dataset(features: features, labels: labels, classCount: 3)
+            let packed = try Dataset(
+                features: features, bytes: ByteFeatures(values: bytes, scale: scale), labels: labels, classCount: 3)
+            #expect(packed == plain)
+            #expect(packed.bytes != nil && plain.bytes == nil)
+            func train(_ data: Dataset) throws -> [UInt32] {
+                var network = try NeuralNetwork.mlp(inputCount: width, hidden: [16], classes: 3, seed: 3)
+                var c = TrainingConfiguration()
+                c.epochs = 2
+                c.batchSize = 64
+                c.threads = threads
+                _ = try Trainer(configuration: c).fit(&network, training: data)
+                return network.parameters.map(\.bitPattern)
+            }
+            #expect(try train(packed) == train(plain))
+        }
+    }
 }
