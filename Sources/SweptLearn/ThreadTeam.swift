@@ -11,7 +11,7 @@ import Darwin
 ///
 /// Parts are claimed through one atomic ticket (job generation and next part), so a helper that the scheduler
 /// keeps off the CPU does not stall the job: the caller runs the parts nobody claimed. A hand-off costs well under
-/// a microsecond while the helpers are awake: they spin on the ticket for a short while after each job (yielding
+/// a microsecond while the helpers are awake: they spin on the ticket for a short while after each job (then yield
 /// the core between checks) before they sleep on a condition variable, so the hand-offs of every training step
 /// never pay a wake-up, and a run that pauses (evaluation, callbacks) does not keep a core busy. A part computes
 /// the same values whichever thread runs it, so results are deterministic.
@@ -47,6 +47,9 @@ final class ThreadTeam: @unchecked Sendable {
             }
         }
     }
+
+    /// Checks of an atomic (about a nanosecond each) before a waiting thread starts yielding its core.
+    static let busySpins = 50_000
 
     /// Stops the helpers and waits for them to leave. Call it when the run ends (the helpers keep the team alive).
     func shutdown() {
@@ -87,10 +90,12 @@ final class ThreadTeam: @unchecked Sendable {
                 body(part)
                 completed.add(1, ordering: .sequentiallyConsistent)
             }
+            // Parts are short (tens of microseconds): spin without giving up the core first, since a yield on a
+            // busy machine can cost a whole time slice; yield only when a helper is clearly held up.
             var spins = 0
             while completed.load(ordering: .sequentiallyConsistent) < count {
                 spins += 1
-                if spins > 64 { sched_yield() }
+                if spins > ThreadTeam.busySpins { sched_yield() }
             }
             job = nil
         }
@@ -116,10 +121,11 @@ final class ThreadTeam: @unchecked Sendable {
         while true {
             var current = ticket.load(ordering: .sequentiallyConsistent) >> 32
             var spins = 0
-            // Spin (yielding) for about a millisecond's worth of checks, then sleep until the next job.
-            while current == seen, spins < 20_000 {
+            // Spin for a few tens of microseconds, then yield between checks for a while, then sleep until the
+            // next job.
+            while current == seen, spins < ThreadTeam.busySpins + 20_000 {
                 spins += 1
-                if spins > 64 { sched_yield() }
+                if spins > ThreadTeam.busySpins { sched_yield() }
                 current = ticket.load(ordering: .sequentiallyConsistent) >> 32
             }
             if current == seen {

@@ -90,6 +90,7 @@ import Testing
             c.learningRate = 1e6
             c.optimizer = .sgd()
             c.threads = 2
+            c.splitsSteps = true
             let result = try Trainer(configuration: c).fit(&model, training: data)
             guard case .diverged(let epoch) = result.outcome else {
                 Issue.record("expected divergence, got \(result.outcome)")
@@ -101,8 +102,8 @@ import Testing
         }
     }
 
-    @Test(arguments: [1, 2])
-    func byteFeaturesTrainExactlyLikeTheirFloats(threads: Int) throws {
+    @Test(arguments: [(1, false), (2, false), (2, true)])
+    func byteFeaturesTrainExactlyLikeTheirFloats(threads: Int, splits: Bool) throws {
         try withExclusiveBLASThreads {
             var generator = SeededGenerator(seed: 31)
             let rows = 300
@@ -122,6 +123,7 @@ import Testing
                 c.epochs = 2
                 c.batchSize = 64
                 c.threads = threads
+                c.splitsSteps = splits
                 _ = try Trainer(configuration: c).fit(&network, training: data)
                 return network.parameters.map(\.bitPattern)
             }
