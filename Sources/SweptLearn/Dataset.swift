@@ -115,10 +115,12 @@ struct ByteFeatures: Sendable {
     let values: [UInt8]
     let scale: Float
 
-    /// Writes `Float(byte) · scale` for the `count` bytes at `offset` into `out`: the same expression that made the
+    /// Writes `Float(byte) · scale` for the `count` bytes at `source` into `out`: the same expression that made the
     /// dataset's features, so the result is bit-identical to copying them.
     @inline(__always)
-    static func convert(_ source: UnsafePointer<UInt8>, scale: Float, into out: UnsafeMutablePointer<Float>, count: Int) {
+    static func convert(
+        _ source: UnsafePointer<UInt8>, scale: Float, into out: UnsafeMutablePointer<Float>, count: Int
+    ) {
         for j in 0..<count { out[j] = Float(source[j]) * scale }
     }
 }
