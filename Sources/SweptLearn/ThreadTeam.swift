@@ -39,10 +39,11 @@ final class ThreadTeam: @unchecked Sendable {
         for _ in 1..<self.parts {
             let context = Unmanaged.passRetained(self).toOpaque()
             var thread = pthread_t()
+            running.add(1, ordering: .sequentiallyConsistent)
             if pthread_create(&thread, nil, helperEntry, context) == 0 {
-                running.add(1, ordering: .sequentiallyConsistent)
                 pthread_detach(thread)
             } else {
+                running.add(-1, ordering: .sequentiallyConsistent)
                 Unmanaged<ThreadTeam>.fromOpaque(context).release()
             }
         }
