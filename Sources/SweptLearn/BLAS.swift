@@ -13,6 +13,11 @@ public enum BLAS {
         openblas_set_num_threads(Int32(count))
     }
 
+    /// Sets the thread count from a value already checked to be at least 1.
+    static func setThreadCountUnchecked(_ count: Int) {
+        openblas_set_num_threads(Int32(max(count, 1)))
+    }
+
     /// The CPU core type OpenBLAS selected at load time (e.g. `Zen`), for tracking.
     public static var coreName: String {
         guard let name = openblas_get_corename() else { return "unknown" }

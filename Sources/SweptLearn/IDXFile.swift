@@ -129,15 +129,18 @@ public enum FashionMNIST {
         let count = min(images.itemCount, limit ?? images.itemCount)
         let size = images.itemSize
         var pixels = [Float](repeating: 0, count: count * size)
-        images.bytes.withUnsafeBufferPointer { src in
+        let bytes = Array(images.bytes[0..<(count * size)])
+        let scale: Float = 1.0 / 255.0
+        bytes.withUnsafeBufferPointer { src in
             pixels.withUnsafeMutableBufferPointer { dst in
-                let scale: Float = 1.0 / 255.0
-                for i in 0..<(count * size) { dst[i] = Float(src[i]) * scale }
+                guard let s = src.baseAddress, let d = dst.baseAddress else { return }
+                ByteFeatures.convert(s, scale: scale, into: d, count: count * size)
             }
         }
         let features = try Matrix(rows: count, columns: size, values: pixels)
         let labelValues = labels.bytes[0..<count].map { Int32($0) }
-        return try Dataset(features: features, labels: labelValues, classCount: 10)
+        return try Dataset(
+            features: features, bytes: ByteFeatures(values: bytes, scale: scale), labels: labelValues, classCount: 10)
     }
 
     static func locate(directory: String, name: String) throws -> String {

@@ -6,16 +6,17 @@ import Darwin
 
 /// Losses and their gradients with respect to the output layer's pre-activation, computed in one pass per row.
 enum LossKernels {
-    /// Writes `dLoss/dLogits` (already divided by `rows`) into `gradient` and returns the summed loss over rows.
+    /// Writes `dLoss/dLogits` (already divided by `batchRows`, which defaults to `rows`) into `gradient` and returns
+    /// the summed loss over rows. A thread that handles part of a batch passes the whole batch's row count.
     ///
     /// - softmax: categorical cross-entropy through a stable log-softmax (`logsumexp` shifted by the row maximum).
     /// - sigmoid: binary cross-entropy from the logit `z`: `max(z, 0) - z·y + log(1 + e^-|z|)`.
     /// - linear: mean squared error averaged over outputs.
     static func lossAndGradient(
         head: OutputHead, logits: UnsafePointer<Float>, labels: UnsafePointer<Int32>, targets: UnsafePointer<Float>,
-        rows: Int, gradient: UnsafeMutablePointer<Float>
+        rows: Int, batchRows: Int? = nil, gradient: UnsafeMutablePointer<Float>
     ) -> Double {
-        let invRows = 1 / Float(rows)
+        let invRows = 1 / Float(batchRows ?? rows)
         var total: Double = 0
         switch head {
         case .softmax(let classes):

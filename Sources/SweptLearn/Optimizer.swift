@@ -99,6 +99,65 @@ struct OptimizerState {
     }
 }
 
+extension OptimizerState {
+    /// Advances the step counter by one (what `update` does first) and returns the new step, for callers that
+    /// then update the parameter vector range by range with `OptimizerRanges`.
+    mutating func advance() -> Int {
+        step += 1
+        return step
+    }
+
+    /// Calls `body` with raw access to the moments, so several threads can update disjoint parameter ranges of
+    /// the same step. The moment vectors must not be resized inside `body`.
+    mutating func withRanges<R>(
+        parameters: UnsafeMutablePointer<Float>, gradients: UnsafeMutablePointer<Float>,
+        _ body: (OptimizerRanges) throws -> R
+    ) rethrows -> R {
+        let optimizer = optimizer
+        let decay = weightDecay
+        return try first.withUnsafeMutableBufferPointer { m in
+            try second.withUnsafeMutableBufferPointer { v in
+                try body(
+                    OptimizerRanges(
+                        optimizer: optimizer, weightDecay: decay, parameters: parameters, gradients: gradients,
+                        first: m.baseAddress, second: v.baseAddress))
+            }
+        }
+    }
+}
+
+/// One step's optimizer update over any range of the flat parameter vector: the same per-element arithmetic as
+/// `OptimizerState.update`, so splitting the vector between threads gives bit-identical parameters.
+struct OptimizerRanges: @unchecked Sendable {
+    let optimizer: Optimizer
+    let weightDecay: Float
+    let parameters: UnsafeMutablePointer<Float>
+    let gradients: UnsafeMutablePointer<Float>
+    let first: UnsafeMutablePointer<Float>?
+    let second: UnsafeMutablePointer<Float>?
+
+    /// Updates parameters `start..<end` at step `step`; `decays` is false for bias ranges.
+    func update(_ start: Int, _ end: Int, decays: Bool, learningRate: Float, step: Int) {
+        let n = end - start
+        guard n > 0 else { return }
+        let p = parameters + start
+        let g = gradients + start
+        let segmentDecay = decays ? weightDecay : 0
+        switch optimizer {
+        case .sgd(let momentum, let nesterov):
+            OptimizerKernels.sgd(p, g, first.map { $0 + start }, n, learningRate, momentum, nesterov, segmentDecay)
+        case .adam(let b1, let b2, let eps):
+            guard let m = first, let v = second else { return }
+            OptimizerKernels.adam(
+                p, g, m + start, v + start, n, learningRate, b1, b2, eps, Float(step), l2: segmentDecay, decoupled: 0)
+        case .adamW(let b1, let b2, let eps):
+            guard let m = first, let v = second else { return }
+            OptimizerKernels.adam(
+                p, g, m + start, v + start, n, learningRate, b1, b2, eps, Float(step), l2: 0, decoupled: segmentDecay)
+        }
+    }
+}
+
 /// The fused update loops.
 enum OptimizerKernels {
     static func sgd(

@@ -90,6 +90,14 @@ public struct Trainer: Sendable {
         var epochsWithoutImprovement = 0
         let clock = ContinuousClock()
 
+        // With several threads and no dropout, the run's own thread team splits each step (single-threaded sgemm
+        // on every thread); otherwise OpenBLAS threads the products and the step runs on this thread.
+        let team = config.splitsSteps && config.threads > 1 && !usesDropout ? ThreadTeam(parts: config.threads) : nil
+        defer {
+            team?.shutdown()
+            BLAS.setThreadCountUnchecked(config.threads)
+        }
+
         func result(_ outcome: TrainingOutcome) -> TrainingResult {
             TrainingResult(outcome: outcome, history: history, threads: config.threads, coreName: BLAS.coreName)
         }
@@ -105,6 +113,14 @@ public struct Trainer: Sendable {
                 guard let p = parameters.baseAddress else { return }
                 order.withUnsafeBufferPointer { orderBuffer in
                     guard let ord = orderBuffer.baseAddress else { return }
+                    if let team {
+                        let steps = teamEpoch(
+                            team: team, workspace: workspace, training: training, order: ord, parameters: p,
+                            optimizer: &optimizer, step: &step, stepsPerEpoch: stepsPerEpoch, totalSteps: totalSteps)
+                        BLAS.setThreadCountUnchecked(config.threads)
+                        (lossSum, diverged, learningRate) = (steps.lossSum, steps.diverged, steps.learningRate)
+                        return
+                    }
                     withUnsafeMutablePointer(to: &dropoutGenerator) { generator in
                         var start = 0
                         workspace.gather(training, order: ord, start: 0, count: min(batchSize, rowCount))

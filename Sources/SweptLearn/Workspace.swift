@@ -5,7 +5,10 @@ final class Workspace {
     let layouts: [LayerLayout]
     let head: OutputHead
     /// The batch's input rows (`capacity × inputs`).
-    let input: UnsafeMutablePointer<Float>
+    private(set) var input: UnsafeMutablePointer<Float>
+    /// A second input buffer (training only) that the next batch is gathered into while the weight gradients still
+    /// read `input`; `swapInputs` exchanges them.
+    private(set) var spareInput: UnsafeMutablePointer<Float>
     /// Per layer: outputs after activation (the logits for the last layer).
     let outputs: [UnsafeMutablePointer<Float>]
     /// Per layer: pre-activations, only for activations whose derivative needs them (else the outputs buffer).
@@ -35,7 +38,9 @@ final class Workspace {
             owned.append(UnsafeMutableRawPointer(p))
             return p
         }
-        input = make(capacity * network.inputCount)
+        let inputBuffer = make(capacity * network.inputCount)
+        input = inputBuffer
+        spareInput = training ? make(capacity * network.inputCount) : inputBuffer
         var outputs: [UnsafeMutablePointer<Float>] = []
         var pre: [UnsafeMutablePointer<Float>] = []
         var dropped: [UnsafeMutablePointer<Float>] = []
@@ -77,16 +82,10 @@ final class Workspace {
     ) {
         let width = dataset.featureCount
         let input = input
-        dataset.features.withUnsafeBufferPointer { features in
-            guard let base = features.baseAddress else { return }
-            // Split by rows when the batch is large enough to be worth a hand-off (counted in elements).
-            let rowsPerUnit = max(1, parallel.minimumCount / max(width, 1))
-            ParallelLoop(threads: parallel.threads, minimumCount: 2 * rowsPerUnit).run(count: count) { rows in
-                for r in rows {
-                    let source = base + Int(order[start + r]) * width
-                    (input + r * width).update(from: source, count: width)
-                }
-            }
+        // Split by rows when the batch is large enough to be worth a hand-off (counted in elements).
+        let rowsPerUnit = max(1, parallel.minimumCount / max(width, 1))
+        ParallelLoop(threads: parallel.threads, minimumCount: 2 * rowsPerUnit).run(count: count) { rows in
+            Workspace.copyRows(dataset, order: order, start: start, rows: rows, into: input)
         }
         switch dataset.targets {
         case .classes(let all, _):
@@ -100,6 +99,60 @@ final class Workspace {
                 for r in 0..<count {
                     (targets + r * k).update(from: base + Int(order[start + r]) * k, count: k)
                 }
+            }
+        }
+    }
+
+    /// Exchanges `input` and `spareInput` (after the next batch was gathered into the spare buffer).
+    func swapInputs() {
+        swap(&input, &spareInput)
+    }
+
+    /// Copies the batch rows `rows` (positions within the batch) of the batch that starts at `order[start]` into
+    /// `buffer`, and their labels or targets into `labels` / `targets`. Threads may gather disjoint row ranges.
+    func gather(
+        _ dataset: Dataset, order: UnsafePointer<Int32>, start: Int, rows: Range<Int>,
+        into buffer: UnsafeMutablePointer<Float>
+    ) {
+        Workspace.copyRows(dataset, order: order, start: start, rows: rows, into: buffer)
+        switch dataset.targets {
+        case .classes(let all, _):
+            all.withUnsafeBufferPointer { src in
+                for r in rows { labels[r] = src[Int(order[start + r])] }
+            }
+        case .values(let values):
+            let k = values.columns
+            values.withUnsafeBufferPointer { src in
+                guard let base = src.baseAddress else { return }
+                for r in rows {
+                    (targets + r * k).update(from: base + Int(order[start + r]) * k, count: k)
+                }
+            }
+        }
+    }
+
+    /// Copies the feature rows `order[start + r]` for `r` in `rows` to rows `r` of `buffer`: from the 8-bit pixels
+    /// when the dataset has them (converted as the features were), else from the features.
+    private static func copyRows(
+        _ dataset: Dataset, order: UnsafePointer<Int32>, start: Int, rows: Range<Int>,
+        into buffer: UnsafeMutablePointer<Float>
+    ) {
+        let width = dataset.featureCount
+        if let bytes = dataset.bytes {
+            let scale = bytes.scale
+            bytes.values.withUnsafeBufferPointer { source in
+                guard let base = source.baseAddress else { return }
+                for r in rows {
+                    ByteFeatures.convert(
+                        base + Int(order[start + r]) * width, scale: scale, into: buffer + r * width, count: width)
+                }
+            }
+            return
+        }
+        dataset.features.withUnsafeBufferPointer { features in
+            guard let base = features.baseAddress else { return }
+            for r in rows {
+                (buffer + r * width).update(from: base + Int(order[start + r]) * width, count: width)
             }
         }
     }

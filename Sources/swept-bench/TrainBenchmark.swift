@@ -35,6 +35,11 @@ struct TrainBenchmark: ParsableCommand {
     @Option(help: "Epochs in accuracy mode.")
     var accuracyEpochs = 10
 
+    @Flag(help: ArgumentHelp(
+        "Split each step over the run's threads (single-threaded sgemm per thread) instead of letting OpenBLAS "
+            + "thread the products (TrainingConfiguration.splitsSteps)."))
+    var splitSteps = false
+
     @Option(help: "Seed for initialization, shuffling and dropout.")
     var seed: UInt64 = 42
 
@@ -66,6 +71,7 @@ struct TrainBenchmark: ParsableCommand {
         config.optimizer = .adam()
         config.threads = threads
         config.seed = seed
+        config.splitsSteps = splitSteps
         return config
     }
 

@@ -1,0 +1,159 @@
+/// A training step split over a `ThreadTeam`, each thread calling single-threaded sgemm on its share.
+///
+/// Phase 1 splits the batch by rows: each part runs its rows through the forward pass, the loss and the row-local
+/// part of the backward pass (`dA = dZ · Wᵀ` and the activation derivative), all on data it just wrote. Phase 2
+/// splits each layer's weight matrix by input rows: each part computes its rows of `dW = Aᵀ · dZ`, updates those
+/// parameters at once while the gradient is in cache, takes the bias of every `parts`-th layer, and gathers its
+/// rows of the next batch into the spare input buffer. Every element is computed by the same code whatever the
+/// split, so a fixed thread count gives bit-identical runs.
+extension Workspace {
+    /// The part of `0..<count` that part `part` of `parts` handles: contiguous, on multiples of 8 rows.
+    static func share(of count: Int, part: Int, parts: Int) -> Range<Int> {
+        let chunk = ((count + parts - 1) / parts + 7) / 8 * 8
+        let lower = min(part * chunk, count)
+        return lower..<min(lower + chunk, count)
+    }
+
+    /// Phase 1 over `rows` of a batch of `batchRows` rows in `input`: forward, loss gradient (divided by the whole
+    /// batch) and the input gradients of every layer but the first. Returns the loss summed over `rows`.
+    func forwardAndBackPropagate(parameters p: UnsafePointer<Float>, rows: Range<Int>, batchRows: Int) -> Double {
+        let n = rows.count
+        guard n > 0 else { return 0 }
+        let r0 = rows.lowerBound
+        var current = UnsafePointer(input + r0 * layouts[0].inputs)
+        for (index, layout) in layouts.enumerated() {
+            let width = layout.outputs
+            let z = preActivations[index] + r0 * width
+            let a = outputs[index] + r0 * width
+            BLAS.sgemm(
+                transposeA: false, transposeB: false, m: n, n: width, k: layout.inputs, alpha: 1, a: current,
+                lda: layout.inputs, b: p + layout.weightOffset, ldb: width, beta: 0, c: z, ldc: width)
+            ActivationKernels.forward(
+                layout.activation, z: z, bias: p + layout.biasOffset, a: a, rows: n, columns: width)
+            current = UnsafePointer(a)
+        }
+        let last = layouts.count - 1
+        let k = layouts[last].outputs
+        let loss = LossKernels.lossAndGradient(
+            head: head, logits: outputs[last] + r0 * k, labels: labels + r0, targets: targets + r0 * k, rows: n,
+            batchRows: batchRows, gradient: gradients[last] + r0 * k)
+        var index = last
+        while index > 0 {
+            let layout = layouts[index]
+            let previous = layouts[index - 1]
+            let g = gradients[index] + r0 * layout.outputs
+            let gp = gradients[index - 1] + r0 * previous.outputs
+            BLAS.sgemm(
+                transposeA: false, transposeB: true, m: n, n: previous.outputs, k: layout.outputs, alpha: 1, a: g,
+                lda: layout.outputs, b: p + layout.weightOffset, ldb: layout.outputs, beta: 0, c: gp,
+                ldc: previous.outputs)
+            ActivationKernels.backward(
+                previous.activation, gradient: gp, a: outputs[index - 1] + r0 * previous.outputs,
+                z: preActivations[index - 1] + r0 * previous.outputs, count: n * previous.outputs)
+            index -= 1
+        }
+        return loss
+    }
+
+    /// Phase 2 for part `part` of `parts`: its rows of every layer's weight gradient and their optimizer update,
+    /// then the bias gradient and update of layers `part`, `part + parts`, …
+    func updateWeights(
+        batchRows: Int, part: Int, parts: Int, optimizer: OptimizerRanges, learningRate: Float, step: Int
+    ) {
+        guard let grads = parameterGradients.baseAddress else { return }
+        for (index, layout) in layouts.enumerated() {
+            let width = layout.outputs
+            let span = Workspace.share(of: layout.inputs, part: part, parts: parts)
+            if !span.isEmpty {
+                let layerInput = index == 0 ? input : outputs[index - 1]
+                let first = layout.weightOffset + span.lowerBound * width
+                // dW[span, :] = A[:, span]ᵀ · dZ over the whole batch.
+                BLAS.sgemm(
+                    transposeA: true, transposeB: false, m: span.count, n: width, k: batchRows, alpha: 1,
+                    a: layerInput + span.lowerBound, lda: layout.inputs, b: gradients[index], ldb: width, beta: 0,
+                    c: grads + first, ldc: width)
+                optimizer.update(
+                    first, first + span.count * width, decays: true, learningRate: learningRate, step: step)
+            }
+            if index % parts == part {
+                ElementwiseKernels.columnSums(
+                    gradients[index], rows: batchRows, columns: width, into: grads + layout.biasOffset)
+                optimizer.update(
+                    layout.biasOffset, layout.end, decays: false, learningRate: learningRate, step: step)
+            }
+        }
+    }
+}
+
+extension Trainer {
+    /// What one epoch of training steps produced.
+    struct EpochSteps {
+        var lossSum: Double = 0
+        var diverged = false
+        var learningRate: Float
+    }
+
+    /// One epoch of steps on `team`, without dropout: the batch's forward and backward passes split by rows, the
+    /// weight gradients and optimizer update split by parameter rows, the next batch gathered alongside.
+    /// OpenBLAS runs single-threaded inside (every team thread calls it); the caller restores its thread count.
+    func teamEpoch(
+        team: ThreadTeam, workspace: Workspace, training: Dataset, order: UnsafePointer<Int32>,
+        parameters: UnsafeMutablePointer<Float>, optimizer: inout OptimizerState, step: inout Int,
+        stepsPerEpoch: Int, totalSteps: Int
+    ) -> EpochSteps {
+        let config = configuration
+        let parts = team.parts
+        let rowCount = training.rowCount
+        let batchSize = min(config.batchSize, rowCount)
+        var result = EpochSteps(learningRate: config.learningRate)
+        let partial = UnsafeMutablePointer<Double>.allocate(capacity: parts)
+        defer { partial.deallocate() }
+        BLAS.setThreadCountUnchecked(1)
+        let firstRows = min(batchSize, rowCount)
+        team.run { part in
+            workspace.gather(
+                training, order: order, start: 0, rows: Workspace.share(of: firstRows, part: part, parts: parts),
+                into: workspace.input)
+        }
+        var start = 0
+        while start < rowCount {
+            let rows = min(batchSize, rowCount - start)
+            team.run { part in
+                partial[part] = workspace.forwardAndBackPropagate(
+                    parameters: parameters, rows: Workspace.share(of: rows, part: part, parts: parts),
+                    batchRows: rows)
+            }
+            var loss: Double = 0
+            for part in 0..<parts { loss += partial[part] }
+            guard loss.isFinite else {
+                result.diverged = true
+                return result
+            }
+            result.lossSum += loss
+            let learningRate = config.schedule.rate(
+                base: config.learningRate, step: step, stepsPerEpoch: stepsPerEpoch, totalSteps: totalSteps)
+            result.learningRate = learningRate
+            let t = optimizer.advance()
+            let next = start + rows
+            let nextRows = min(batchSize, rowCount - next)
+            let gradients = workspace.parameterGradients.baseAddress ?? parameters
+            optimizer.withRanges(parameters: parameters, gradients: gradients) { ranges in
+                team.run { part in
+                    workspace.updateWeights(
+                        batchRows: rows, part: part, parts: parts, optimizer: ranges, learningRate: learningRate,
+                        step: t)
+                    if nextRows > 0 {
+                        workspace.gather(
+                            training, order: order, start: next,
+                            rows: Workspace.share(of: nextRows, part: part, parts: parts),
+                            into: workspace.spareInput)
+                    }
+                }
+            }
+            workspace.swapInputs()
+            step += 1
+            start = next
+        }
+        return result
+    }
+}
