@@ -1,11 +1,11 @@
 /// Scoring candidates against a `TPEMixture`: log Σ_j w_j·k_j(x) + prior, for all candidates at once.
 ///
 /// Two passes, both over raw pointers gathered once per call:
-/// 1. `accumulate`: block by block (256 components: a block's coefficients stay in L1 while all candidates pass
-///    over them), a row of upper bounds of component j's log density at candidate i without its weight:
-///    constant[j] + the continuous quadratic forms + the categorical lookups (exact) + the discretized bounds
-///    (no erf), four continuous dimensions per sweep of the row (a missing fourth reuses a real dimension's
-///    coefficients with u = 0, which adds exactly 0). Per candidate it keeps m, the largest exact weighted term
+/// 1. `accumulate`: block by block (256 components, packed into single precision: a block's coefficients stay in
+///    L1 while all candidates pass over them), a row of upper bounds of component j's log density at candidate i
+///    without its weight: constant[j] + the continuous quadratic forms + the categorical lookups + the
+///    discretized bounds (no erf), in one fused SIMD loop, plus a slack that covers the float rounding
+///    (TPEMixture+Block.swift). Per candidate it keeps m, the largest exact weighted term
 ///    seen (the prior's, then the exact term of every component whose bound is the best so far), and lists the
 ///    components whose bound is within `cutoff` (+ the largest log weight) of the m of that moment.
 /// 2. `combine`: per candidate, the listed components whose bound is within `cutoff` of the final m get their
@@ -13,6 +13,10 @@
 ///    m only grows, so the list holds every component the final threshold keeps; nothing of size K is stored.
 extension TPEMixture {
     typealias Interval = (l: Double, r: Double, logWidth: Double)
+    /// The float buffers of one scoring call: packed block, its choices, one bound row.
+    typealias BlockScratch = (
+        block: UnsafeMutablePointer<Float>, choices: UnsafeMutablePointer<Int32>, row: UnsafeMutablePointer<Float>
+    )
 
     /// Components per block of the candidates × components product.
     static let block = 256
@@ -35,12 +39,20 @@ extension TPEMixture {
                 return (l, r, TuningMath.log(r - l))
             }
         }
-        // Reused across calls: the bound row, and per candidate room for K survivors (grown with slack: the above
-        // group gains a component per finished trial; fresh pages would cost page faults at every ask).
-        var row = accBuffer, survivors = survivorBuffer, bounds = survivorBoundBuffer
-        (accBuffer, survivorBuffer, survivorBoundBuffer) = ([], [], [])
-        defer { (accBuffer, survivorBuffer, survivorBoundBuffer) = (row, survivors, bounds) }
-        if row.count < Self.block { row = [Double](repeating: 0, count: Self.block) }
+        // Reused across calls: the float block, its choices and bound row, and per candidate room for K survivors
+        // (grown with slack: the above group gains a component per finished trial; fresh pages would cost page
+        // faults at every ask).
+        var scratch = blockScratch, survivors = survivorBuffer, bounds = survivorBoundBuffer
+        (blockScratch, survivorBuffer, survivorBoundBuffer) = (Scratch(), [], [])
+        defer { (blockScratch, survivorBuffer, survivorBoundBuffer) = (scratch, survivors, bounds) }
+        let features = 2 * continuous.count + 1 + 3 * discrete.count
+        if scratch.block.count < features * Self.block {
+            scratch.block = [Float](repeating: 0, count: features * Self.block)
+        }
+        if scratch.choices.count < categorical.count * Self.block {
+            scratch.choices = [Int32](repeating: 0, count: categorical.count * Self.block)
+        }
+        if scratch.row.count < Self.block { scratch.row = [Float](repeating: 0, count: Self.block) }
         if survivors.count < count * k {
             survivors = [Int32](repeating: 0, count: count * (k + k / 4 + 64))
             bounds = [Double](repeating: 0, count: survivors.count)
@@ -49,29 +61,28 @@ extension TPEMixture {
         var doubles = continuous.flatMap { [$0.a, $0.b] }
         doubles += discrete.flatMap { [$0.mu, $0.invSigma, $0.boundOffset, $0.sigma, $0.logZ] }
         doubles.append(constant)
-        let nc = continuous.count, groups = (nc + 3) / 4
-        // Per candidate: the centred kernel-space coordinates, padded with 0 to a multiple of 4, and each choice.
+        let nc = continuous.count
+        // Per candidate: the centred kernel-space coordinates, and each choice.
         let us = points.map { point in
-            (0..<(4 * groups)).map { c in
-                c < nc ? dimensions[continuous[c].dimension].transform(point[continuous[c].dimension])
-                    - continuous[c].center : 0
+            (0..<nc).map { c in
+                dimensions[continuous[c].dimension].transform(point[continuous[c].dimension]) - continuous[c].center
             }
         }
         let xs = points.map { point in categorical.map { Int32(point[$0.dimension]) } }
+        let inputs = blockInputs(us, xs, intervals)
         _ = Self.withBases(doubles) { p in
             Self.withBases(categorical.map(\.choice)) { choices in
-                row.withUnsafeMutableBufferPointer { rowBuffer in
-                    survivors.withUnsafeMutableBufferPointer { survivorBuffer in
-                        bounds.withUnsafeMutableBufferPointer { boundBuffer in
-                            guard let base = rowBuffer.baseAddress, let survivors = survivorBuffer.baseAddress,
-                                let bounds = boundBuffer.baseAddress
+                survivors.withUnsafeMutableBufferPointer { survivorBuffer in
+                    bounds.withUnsafeMutableBufferPointer { boundBuffer in
+                        scratch.withPointers { block, blockChoices, row in
+                            guard let survivors = survivorBuffer.baseAddress, let bounds = boundBuffer.baseAddress
                             else { return }
                             let pointers = Pointers(
                                 coefficients: Array(p.prefix(2 * nc)), discrete: Array(p[(2 * nc)..<(p.count - 1)]),
                                 constant: p[p.count - 1], choices: choices)
                             let states = accumulate(
-                                us, xs, intervals, pointers, priors: points.map(priorLogDensity), row: base,
-                                survivors: survivors, bounds: bounds)
+                                us, xs, intervals, pointers, inputs, priors: points.map(priorLogDensity),
+                                scratch: (block, blockChoices, row), survivors: survivors, bounds: bounds)
                             for i in 0..<count {
                                 out[i] = combine(
                                     us[i], xs[i], intervals[i], pointers, states[i],
@@ -132,102 +143,56 @@ extension TPEMixture {
         var survivorCount = 0
     }
 
-    /// Computes every component's bound at every candidate, block by block into `row`, and returns per candidate
-    /// its m and the components that may reach `cutoff` of it.
+    /// Computes every component's bound at every candidate, block by block (float, see TPEMixture+Block.swift),
+    /// and returns per candidate its m and the components that may reach `cutoff` of it.
     private func accumulate(
-        _ us: [[Double]], _ xs: [[Int32]], _ intervals: [[Interval]], _ p: Pointers, priors: [Double],
-        row: UnsafeMutablePointer<Double>, survivors: UnsafeMutablePointer<Int32>, bounds: UnsafeMutablePointer<Double>
+        _ us: [[Double]], _ xs: [[Int32]], _ intervals: [[Interval]], _ p: Pointers, _ inputs: BlockInputs,
+        priors: [Double],
+        scratch: BlockScratch,
+        survivors: UnsafeMutablePointer<Int32>, bounds: UnsafeMutablePointer<Double>
     ) -> [CandidateState] {
-        let k = componentCount, nc = continuous.count, groups = (nc + 3) / 4
+        let k = componentCount
         var states = priors.map { CandidateState(prior: $0, m: $0) }
-        let count = states.count
+        let row = scratch.row
         var blockStart = 0
         while blockStart < k {
             let n = min(Self.block, k - blockStart)
-            let constant = p.constant + blockStart
-            for i in 0..<count {
-                if groups == 0 { row.update(from: constant, count: n) }
-                for g in 0..<groups {
-                    // Dimensions past the last reuse its coefficients (u = 0 there, so they add 0).
-                    func pair(_ t: Int) -> (UnsafePointer<Double>, UnsafePointer<Double>, Double, Double) {
-                        let c = min(4 * g + t, nc - 1), u = us[i][4 * g + t]
-                        return (p.coefficients[2 * c] + blockStart, p.coefficients[2 * c + 1] + blockStart, u * u, u)
-                    }
-                    let (a0, b0, r0, q0) = pair(0), (a1, b1, r1, q1) = pair(1)
-                    let (a2, b2, r2, q2) = pair(2), (a3, b3, r3, q3) = pair(3)
-                    if nc - 4 * g == 3 {
-                        // Three dimensions left: no padded fourth.
-                        // The row's source hoisted out of the loop (a select inside it would keep it scalar).
-                        let source = g == 0 ? constant : UnsafePointer(row)
-                        for j in 0..<n {
-                            let s = (a0[j] * r0 + b0[j] * q0 + (a1[j] * r1 + b1[j] * q1)) + (a2[j] * r2 + b2[j] * q2)
-                            row[j] = source[j] + s
-                        }
-                    } else if g == 0 {
-                        for j in 0..<n {
-                            let s = (a0[j] * r0 + b0[j] * q0 + (a1[j] * r1 + b1[j] * q1))
-                                + (a2[j] * r2 + b2[j] * q2 + (a3[j] * r3 + b3[j] * q3))
-                            row[j] = constant[j] + s
-                        }
-                    } else {
-                        for j in 0..<n {
-                            let s = (a0[j] * r0 + b0[j] * q0 + (a1[j] * r1 + b1[j] * q1))
-                                + (a2[j] * r2 + b2[j] * q2 + (a3[j] * r3 + b3[j] * q3))
-                            row[j] += s
-                        }
-                    }
-                }
-                for c in categorical.indices {
-                    let x = xs[i][c], hit = categorical[c].logHit, miss = categorical[c].logMiss
-                    let choice = p.choices[c] + blockStart
-                    for j in 0..<n { row[j] += choice[j] == x ? hit : miss }
-                }
-                // The discretized dimensions' bounds, and the best bound so far.
-                for c in discrete.indices {
-                    let (l, r, logWidth) = intervals[i][c]
-                    let mu = p.discrete[5 * c] + blockStart, invSigma = p.discrete[5 * c + 1] + blockStart
-                    let offset = p.discrete[5 * c + 2] + blockStart
-                    for j in 0..<n {
-                        row[j] += Self.discreteBound(
-                            l, r, logWidth, mu: mu[j], invSigma: invSigma[j], offset: offset[j])
-                    }
-                }
-                // The block's maximum without branches (four lanes); only a block that beats the best so far is
-                // searched for its first maximal component.
-                var m0 = -Double.infinity, m1 = m0, m2 = m0, m3 = m0
-                var j = 0
-                while j + 3 < n {
-                    m0 = row[j] > m0 ? row[j] : m0
-                    m1 = row[j + 1] > m1 ? row[j + 1] : m1
-                    m2 = row[j + 2] > m2 ? row[j + 2] : m2
-                    m3 = row[j + 3] > m3 ? row[j + 3] : m3
-                    j += 4
-                }
-                while j < n {
-                    m0 = row[j] > m0 ? row[j] : m0
-                    j += 1
-                }
-                let blockMax = max(max(m0, m1), max(m2, m3))
-                if blockMax > states[i].bestBound {
-                    // The first component at the block's maximum (no NaN passes a comparison, so one exists).
+            let slack = packBlock(
+                start: blockStart, count: n, p, inputs, block: scratch.block, choices: scratch.choices)
+            for i in states.indices {
+                let rowMax = boundRow(
+                    candidate: i, count: n, inputs, block: scratch.block, choices: scratch.choices, row: row)
+                let exhaustive = slack == .infinity
+                // The block's best bound (an upper bound once the slack is added); only a block that beats the best
+                // so far is searched for its first maximal component, whose exact term may raise m.
+                let blockMax = Double(rowMax) + slack
+                if !exhaustive && blockMax > states[i].bestBound {
                     var first = 0
-                    while first < n - 1 && !(row[first] == blockMax) { first += 1 }
+                    while first < n - 1 && !(row[first] == rowMax) { first += 1 }
                     let bestIndex = blockStart + first
                     states[i].best = bestIndex
                     states[i].bestBound = blockMax
                     let term = exact(bestIndex, us[i], xs[i], intervals[i], p) + logWeight(bestIndex)
                     states[i].m = max(states[i].m, term)
                 }
-                // Survivors are few once m is known (a rarely taken branch beats a branch-free compaction), and a
-                // block whose maximum is below the threshold has none.
                 let threshold = states[i].m - Self.cutoff - maxLogWeight
-                guard blockMax > threshold else { continue }
                 let listed = survivors + i * k, listedBounds = bounds + i * k
                 var listCount = states[i].survivorCount
-                for j in 0..<n where row[j] > threshold {
-                    listed[listCount] = Int32(blockStart + j)
-                    listedBounds[listCount] = row[j]
-                    listCount += 1
+                if exhaustive {
+                    for j in 0..<n {
+                        listed[listCount] = Int32(blockStart + j)
+                        listedBounds[listCount] = .infinity
+                        listCount += 1
+                    }
+                } else if blockMax > threshold {
+                    // Survivors are few once m is known (a rarely taken branch beats a branch-free compaction).
+                    // The float threshold is rounded down.
+                    let floatThreshold = Float(threshold - slack).nextDown
+                    for j in 0..<n where row[j] > floatThreshold {
+                        listed[listCount] = Int32(blockStart + j)
+                        listedBounds[listCount] = Double(row[j]) + slack
+                        listCount += 1
+                    }
                 }
                 states[i].survivorCount = listCount
             }

@@ -64,9 +64,33 @@ final class TPEMixture {
 
     var componentCount: Int { constant.count }
     /// Scratch of scoring calls, reused (see TPEMixture+Scoring.swift).
-    var accBuffer: [Double] = []
+    var blockScratch = Scratch()
     var survivorBuffer: [Int32] = []
     var survivorBoundBuffer: [Double] = []
+
+    /// Float buffers of the bound pass: one packed block, its choices, one candidate's bound row.
+    struct Scratch {
+        var block: [Float] = []
+        var choices: [Int32] = []
+        var row: [Float] = []
+
+        /// Calls `body` with the three base addresses (the buffers must not be empty, except `choices`).
+        mutating func withPointers(
+            _ body: (UnsafeMutablePointer<Float>, UnsafeMutablePointer<Int32>, UnsafeMutablePointer<Float>) -> Void
+        ) {
+            if choices.isEmpty { choices = [-1] }
+            block.withUnsafeMutableBufferPointer { block in
+                choices.withUnsafeMutableBufferPointer { choices in
+                    row.withUnsafeMutableBufferPointer { row in
+                        guard let b = block.baseAddress, let c = choices.baseAddress, let r = row.baseAddress else {
+                            return
+                        }
+                        body(b, c, r)
+                    }
+                }
+            }
+        }
+    }
 
     init(dimensions: [ParzenDimension]) {
         self.dimensions = dimensions
