@@ -70,41 +70,30 @@ extension TPEMixture {
         for c in 0..<nc {
             let a = p.coefficients[2 * c] + start, b = p.coefficients[2 * c + 1] + start
             let fa = block + 2 * c * width, fb = fa + width
-            var maxA = 0.0, maxB = 0.0
             for j in 0..<n {
                 fa[j] = Float(a[j])
                 fb[j] = Float(b[j])
-                maxA = max(maxA, abs(a[j]))
-                maxB = max(maxB, abs(b[j]))
             }
             for j in n..<padded { fa[j] = 0; fb[j] = 0 }
-            magnitude += maxA * inputs.maxU[c] * inputs.maxU[c] + maxB * inputs.maxU[c]
+            magnitude += Self.largestMagnitude(fa, n) * inputs.maxU[c] * inputs.maxU[c]
+                + Self.largestMagnitude(fb, n) * inputs.maxU[c]
         }
         let constant = p.constant + start, fc = block + 2 * nc * width
-        var maxC = 0.0
-        for j in 0..<n {
-            let x = constant[j]
-            fc[j] = Float(x)
-            maxC = max(maxC, x > -.infinity ? abs(x) : 0)
-        }
+        for j in 0..<n { fc[j] = Float(constant[j]) }
         for j in n..<padded { fc[j] = -.infinity }
-        magnitude += maxC
+        magnitude += Self.largestMagnitude(fc, n, skippingInfinity: true)
         for c in discrete.indices {
             let mu = p.discrete[5 * c] + start, invSigma = p.discrete[5 * c + 1] + start
             let offset = p.discrete[5 * c + 2] + start
             let fm = block + (2 * nc + 1 + 3 * c) * width, fi = fm + width, fo = fi + width
-            var maxMu = 0.0, maxInv = 0.0, maxOffset = 0.0
             for j in 0..<n {
                 fm[j] = Float(mu[j])
                 fi[j] = Float(invSigma[j])
                 fo[j] = Float(offset[j])
-                maxMu = max(maxMu, abs(mu[j]))
-                maxInv = max(maxInv, abs(invSigma[j]))
-                maxOffset = max(maxOffset, abs(offset[j]))
             }
             for j in n..<padded { fm[j] = 0; fi[j] = 0; fo[j] = 0 }
-            let distance = (inputs.maxInterval[c] + maxMu) * maxInv
-            magnitude += inputs.maxLogWidth[c] + maxOffset + distance * distance
+            let distance = (inputs.maxInterval[c] + Self.largestMagnitude(fm, n)) * Self.largestMagnitude(fi, n)
+            magnitude += inputs.maxLogWidth[c] + Self.largestMagnitude(fo, n) + distance * distance
         }
         for c in categorical.indices {
             let source = p.choices[c] + start, target = choices + c * width
@@ -115,6 +104,27 @@ extension TPEMixture {
         // A NaN magnitude (an infinite coefficient) also lands here.
         let slack = Self.floatErrorPerMagnitude * magnitude
         return slack <= Self.exhaustiveSlack ? max(Self.minimumSlack, slack) : .infinity
+    }
+
+    /// The largest |x| of `n` floats (NaN if one is NaN; infinities left out when `skippingInfinity`), as an
+    /// integer maximum over the bit patterns without the sign, which orders non-negative floats and vectorizes
+    /// (a floating-point maximum reduction does not, NaN semantics forbid reordering it).
+    static func largestMagnitude(_ p: UnsafePointer<Float>, _ n: Int, skippingInfinity: Bool = false) -> Double {
+        let raw = UnsafeRawPointer(p)
+        let infinity = Int32(bitPattern: Float.infinity.bitPattern)
+        var largest: Int32 = 0
+        if skippingInfinity {
+            for j in 0..<n {
+                let bits = raw.load(fromByteOffset: 4 * j, as: Int32.self) & 0x7fff_ffff
+                largest = bits > largest && bits != infinity ? bits : largest
+            }
+        } else {
+            for j in 0..<n {
+                let bits = raw.load(fromByteOffset: 4 * j, as: Int32.self) & 0x7fff_ffff
+                largest = bits > largest ? bits : largest
+            }
+        }
+        return Double(Float(bitPattern: UInt32(largest)))
     }
 
     /// Writes candidate `i`'s float bounds of the packed block's `n` components to `row` (padded to 8) and returns

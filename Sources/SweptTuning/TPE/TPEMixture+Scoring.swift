@@ -15,7 +15,8 @@ extension TPEMixture {
     typealias Interval = (l: Double, r: Double, logWidth: Double)
     /// The float buffers of one scoring call: packed block, its choices, one bound row.
     typealias BlockScratch = (
-        block: UnsafeMutablePointer<Float>, choices: UnsafeMutablePointer<Int32>, row: UnsafeMutablePointer<Float>
+        block: UnsafeMutablePointer<Float>, choices: UnsafeMutablePointer<Int32>, row: UnsafeMutablePointer<Float>,
+        flags: UnsafeMutablePointer<UInt8>
     )
 
     /// Components per block of the candidates × components product.
@@ -53,6 +54,7 @@ extension TPEMixture {
             scratch.choices = [Int32](repeating: 0, count: categorical.count * Self.block)
         }
         if scratch.row.count < Self.block { scratch.row = [Float](repeating: 0, count: Self.block) }
+        if scratch.flags.count < Self.block { scratch.flags = [UInt8](repeating: 0, count: Self.block) }
         if survivors.count < count * k {
             survivors = [Int32](repeating: 0, count: count * (k + k / 4 + 64))
             bounds = [Double](repeating: 0, count: survivors.count)
@@ -74,7 +76,7 @@ extension TPEMixture {
             Self.withBases(categorical.map(\.choice)) { choices in
                 survivors.withUnsafeMutableBufferPointer { survivorBuffer in
                     bounds.withUnsafeMutableBufferPointer { boundBuffer in
-                        scratch.withPointers { block, blockChoices, row in
+                        scratch.withPointers { block, blockChoices, row, flags in
                             guard let survivors = survivorBuffer.baseAddress, let bounds = boundBuffer.baseAddress
                             else { return }
                             let pointers = Pointers(
@@ -82,7 +84,7 @@ extension TPEMixture {
                                 constant: p[p.count - 1], choices: choices)
                             let states = accumulate(
                                 us, xs, intervals, pointers, inputs, priors: points.map(priorLogDensity),
-                                scratch: (block, blockChoices, row), survivors: survivors, bounds: bounds)
+                                scratch: (block, blockChoices, row, flags), survivors: survivors, bounds: bounds)
                             for i in 0..<count {
                                 out[i] = combine(
                                     us[i], xs[i], intervals[i], pointers, states[i],
@@ -185,20 +187,39 @@ extension TPEMixture {
                         listCount += 1
                     }
                 } else if blockMax > threshold {
-                    // Survivors are few once m is known (a rarely taken branch beats a branch-free compaction).
                     // The float threshold is rounded down.
                     let floatThreshold = Float(threshold - slack).nextDown
-                    for j in 0..<n where row[j] > floatThreshold {
-                        listed[listCount] = Int32(blockStart + j)
-                        listedBounds[listCount] = Double(row[j]) + slack
-                        listCount += 1
-                    }
+                    listCount = Self.list(
+                        row, n, above: floatThreshold, slack: slack, offset: blockStart, flags: scratch.flags,
+                        into: listed + listCount, listedBounds + listCount) + listCount
                 }
                 states[i].survivorCount = listCount
             }
             blockStart += n
         }
         return states
+    }
+
+    /// Lists the components of a block whose bound is above `threshold` (their index + `offset`, and their bound
+    /// + `slack`); returns how many. Survivors are few once m is known: one vectorized pass marks them in
+    /// `flags`, then eight flags are tested at a time.
+    static func list(
+        _ row: UnsafePointer<Float>, _ n: Int, above threshold: Float, slack: Double, offset: Int,
+        flags: UnsafeMutablePointer<UInt8>, into listed: UnsafeMutablePointer<Int32>,
+        _ listedBounds: UnsafeMutablePointer<Double>
+    ) -> Int {
+        let padded = (n + 7) & ~7
+        for j in 0..<padded { flags[j] = row[j] > threshold ? 1 : 0 }
+        var count = 0
+        for chunk in stride(from: 0, to: padded, by: 8)
+        where UnsafeRawPointer(flags + chunk).loadUnaligned(as: UInt64.self) != 0 {
+            for j in chunk..<min(chunk + 8, n) where flags[j] != 0 {
+                listed[count] = Int32(offset + j)
+                listedBounds[count] = Double(row[j]) + slack
+                count += 1
+            }
+        }
+        return count
     }
 
     /// Exact log density of component j at a candidate, without its weight.
@@ -219,9 +240,53 @@ extension TPEMixture {
         return total
     }
 
-    /// log(Σ_j exp(exact_j) + exp(prior)) over the terms within `cutoff` of m: a term is dropped only when even
-    /// its upper bound (bound + the largest log weight) is `cutoff` below m, which is itself one of the terms.
+    /// log(Σ_j w_j·exp(exact_j) + exp(prior)) over the listed terms whose bound is within `cutoff` of m (a term
+    /// is dropped only when even its upper bound, bound + the largest log weight, is `cutoff` below m, which is
+    /// itself one of the terms). The sum is scaled by the largest such upper bound, so no term exceeds 1 and no
+    /// running shift is needed, and a discretized kernel's mass multiplies the term directly (no log, and no
+    /// exp of it): one exp and the kernel's CDFs per term. When that scale is far above m (bounds so loose that
+    /// terms near m could underflow; not expected, the bounds are within a few nats) it sums in log space.
     private func combine(
+        _ u: [Double], _ x: [Int32], _ intervals: [Interval], _ p: Pointers, _ state: CandidateState,
+        survivors: UnsafePointer<Int32>, bounds: UnsafePointer<Double>
+    ) -> Double {
+        let m = state.m
+        if m == -.infinity { return -.infinity }
+        let threshold = m - Self.cutoff - maxLogWeight
+        var largest = -Double.infinity
+        for index in 0..<state.survivorCount where bounds[index] > threshold { largest = max(largest, bounds[index]) }
+        let scale = max(m, largest + maxLogWeight)
+        guard scale - m < 600 else {
+            return combineShifted(u, x, intervals, p, state, survivors: survivors, bounds: bounds)
+        }
+        let explicit = explicitLogWeights, uniformLogWeight = -logWeightSum
+        var s = state.prior == -.infinity ? 0 : TuningMath.exp(state.prior - scale)
+        for index in 0..<state.survivorCount where bounds[index] > threshold {
+            let j = Int(survivors[index])
+            var logTerm = p.constant[j] + (explicit?[j] ?? uniformLogWeight) - scale
+            for c in 0..<continuous.count {
+                logTerm += p.coefficients[2 * c][j] * (u[c] * u[c]) + p.coefficients[2 * c + 1][j] * u[c]
+            }
+            for c in categorical.indices {
+                logTerm += p.choices[c][j] == x[c] ? categorical[c].logHit : categorical[c].logMiss
+            }
+            var factor = explicit == nil ? rampWeight(j) : 1
+            for c in discrete.indices {
+                let mu = p.discrete[5 * c][j], sigma = p.discrete[5 * c + 3][j]
+                let a = (intervals[c].l - mu) / sigma, b = (intervals[c].r - mu) / sigma
+                logTerm -= p.discrete[5 * c + 4][j]
+                if let mass = TruncatedNormal.massFast(a, b) { factor *= mass } else {
+                    logTerm += TruncatedNormal.logMass(a, b)
+                }
+            }
+            // A tiny mass with a large exponent: combine them as logs so that the exponent cannot overflow.
+            s += logTerm < 600 ? TuningMath.exp(logTerm) * factor : TuningMath.exp(logTerm + TuningMath.log(factor))
+        }
+        return scale + TuningMath.log(s)
+    }
+
+    /// `combine` with a running shift in log space: the exact log of every listed term within `cutoff` of m.
+    private func combineShifted(
         _ u: [Double], _ x: [Int32], _ intervals: [Interval], _ p: Pointers, _ state: CandidateState,
         survivors: UnsafePointer<Int32>, bounds: UnsafePointer<Double>
     ) -> Double {

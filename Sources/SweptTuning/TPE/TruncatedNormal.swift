@@ -59,6 +59,24 @@ public enum TruncatedNormal {
         return logMass(a, b)
     }
 
+    /// Φ(b) − Φ(a) itself where `logMassFast` would take the log of a well-conditioned difference (one side
+    /// of 0, the same bounds), and in the central case (a ≤ 0 ≤ b) 1 − Φ(a) − Φ(−b), what `logMass` passes to
+    /// log1p; nil elsewhere (far tails, poorly conditioned differences: use `logMass`). Lets the exact pass
+    /// multiply by the mass instead of adding its log.
+    static func massFast(_ a: Double, _ b: Double) -> Double? {
+        if b <= 0 {
+            guard b >= -20 else { return nil }
+            let near = cdf(b), far = cdf(a)
+            return far <= 0.99 * near ? near - far : nil
+        }
+        if a > 0 {
+            guard a <= 20 else { return nil }
+            let near = cdf(-a), far = cdf(-b)
+            return far <= 0.99 * near ? near - far : nil
+        }
+        return 1 + (-centralCDF(a) - centralCDF(-b))
+    }
+
     /// log φ(z) of the standard normal density.
     @inline(__always)
     public static func logDensity(_ z: Double) -> Double { -0.5 * z * z - logSqrt2Pi }
