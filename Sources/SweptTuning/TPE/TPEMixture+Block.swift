@@ -46,7 +46,7 @@ extension TPEMixture {
                 inputs.maxU[c] = max(inputs.maxU[c], abs(u))
             }
             for c in 0..<nd {
-                let (l, r, logWidth) = intervals[i][c]
+                let (l, r, _, logWidth) = intervals[i][c]
                 let base = i * stride + 2 * nc + 3 * c
                 inputs.scalars[base] = Float(l)
                 inputs.scalars[base + 1] = Float(r)

@@ -12,7 +12,8 @@
 ///    exact term (recomputed from the coefficients, erf for discretized dimensions), summed with a running shift.
 ///    m only grows, so the list holds every component the final threshold keeps; nothing of size K is stored.
 extension TPEMixture {
-    typealias Interval = (l: Double, r: Double, logWidth: Double)
+    /// A candidate's interval in kernel space for a discretized dimension: its ends, r − l and log(r − l).
+    typealias Interval = (l: Double, r: Double, width: Double, logWidth: Double)
     /// The float buffers of one scoring call: packed block, its choices, one bound row.
     typealias BlockScratch = (
         block: UnsafeMutablePointer<Float>, choices: UnsafeMutablePointer<Int32>, row: UnsafeMutablePointer<Float>,
@@ -37,7 +38,7 @@ extension TPEMixture {
                 let x = p[dd.dimension], half = dd.step / 2
                 let l = dd.isLog ? TuningMath.log(x - half) : x - half
                 let r = dd.isLog ? TuningMath.log(x + half) : x + half
-                return (l, r, TuningMath.log(r - l))
+                return (l, r, r - l, TuningMath.log(r - l))
             }
         }
         // Reused across calls: the float block, its choices and bound row, and per candidate room for K survivors
@@ -235,7 +236,13 @@ extension TPEMixture {
         for c in discrete.indices {
             let mu = p.discrete[5 * c][j], sigma = p.discrete[5 * c + 3][j]
             let a = (intervals[c].l - mu) / sigma, b = (intervals[c].r - mu) / sigma
-            total += TruncatedNormal.logMassFast(a, b) - p.discrete[5 * c + 4][j]
+            let center = 0.5 * (a + b), width = intervals[c].width / sigma
+            if let ratio = TruncatedNormal.narrowMassRatio(center: center, width: width) {
+                total += TuningMath.log(width * ratio) - 0.5 * center * center - TruncatedNormal.logSqrt2Pi
+            } else {
+                total += TruncatedNormal.logMassFast(a, b)
+            }
+            total -= p.discrete[5 * c + 4][j]
         }
         return total
     }
@@ -275,7 +282,13 @@ extension TPEMixture {
                 let mu = p.discrete[5 * c][j], sigma = p.discrete[5 * c + 3][j]
                 let a = (intervals[c].l - mu) / sigma, b = (intervals[c].r - mu) / sigma
                 logTerm -= p.discrete[5 * c + 4][j]
-                if let mass = TruncatedNormal.massFast(a, b) { factor *= mass } else {
+                let center = 0.5 * (a + b), width = intervals[c].width / sigma
+                if let ratio = TruncatedNormal.narrowMassRatio(center: center, width: width) {
+                    logTerm -= 0.5 * center * center + TruncatedNormal.logSqrt2Pi
+                    factor *= width * ratio
+                } else if let mass = TruncatedNormal.massFast(a, b) {
+                    factor *= mass
+                } else {
                     logTerm += TruncatedNormal.logMass(a, b)
                 }
             }
