@@ -266,34 +266,51 @@ extension TPEMixture {
         guard scale - m < 600 else {
             return combineShifted(u, x, intervals, p, state, survivors: survivors, bounds: bounds)
         }
+        // Everything the loop reads is hoisted into locals (class properties would be re-read, with exclusivity
+        // checks, at every term).
         let explicit = explicitLogWeights, uniformLogWeight = -logWeightSum
+        let nc = continuous.count, coefficients = p.coefficients, constant = p.constant
+        let squares = u.map { $0 * $0 }
+        let choices = p.choices, hits = categorical.map(\.logHit), misses = categorical.map(\.logMiss)
+        let discretePointers = p.discrete, nd = discrete.count
+        let (rampCount, rampStart, rampDelta) = ramp
         var s = state.prior == -.infinity ? 0 : TuningMath.exp(state.prior - scale)
-        for index in 0..<state.survivorCount where bounds[index] > threshold {
-            let j = Int(survivors[index])
-            var logTerm = p.constant[j] + (explicit?[j] ?? uniformLogWeight) - scale
-            for c in 0..<continuous.count {
-                logTerm += p.coefficients[2 * c][j] * (u[c] * u[c]) + p.coefficients[2 * c + 1][j] * u[c]
-            }
-            for c in categorical.indices {
-                logTerm += p.choices[c][j] == x[c] ? categorical[c].logHit : categorical[c].logMiss
-            }
-            var factor = explicit == nil ? rampWeight(j) : 1
-            for c in discrete.indices {
-                let mu = p.discrete[5 * c][j], sigma = p.discrete[5 * c + 3][j]
-                let a = (intervals[c].l - mu) / sigma, b = (intervals[c].r - mu) / sigma
-                logTerm -= p.discrete[5 * c + 4][j]
-                let center = 0.5 * (a + b), width = intervals[c].width / sigma
-                if let ratio = TruncatedNormal.narrowMassRatio(center: center, width: width) {
-                    logTerm -= 0.5 * center * center + TruncatedNormal.logSqrt2Pi
-                    factor *= width * ratio
-                } else if let mass = TruncatedNormal.massFast(a, b) {
-                    factor *= mass
-                } else {
-                    logTerm += TruncatedNormal.logMass(a, b)
+        weightRank.withUnsafeBufferPointer { ranks in
+            for index in 0..<state.survivorCount where bounds[index] > threshold {
+                let j = Int(survivors[index])
+                var logTerm = constant[j] + (explicit?[j] ?? uniformLogWeight) - scale
+                for c in 0..<nc {
+                    logTerm += coefficients[2 * c][j] * squares[c] + coefficients[2 * c + 1][j] * u[c]
                 }
+                for c in 0..<choices.count {
+                    logTerm += choices[c][j] == x[c] ? hits[c] : misses[c]
+                }
+                // The ramp weight (`rampWeight`), or 1 with explicit weights (already in logTerm).
+                var factor = 1.0
+                if explicit == nil {
+                    let r = Int(ranks[j])
+                    if r < rampCount && !(rampCount > 1 && r == rampCount - 1) {
+                        factor = rampStart + Double(r) * rampDelta
+                    }
+                }
+                for c in 0..<nd {
+                    let mu = discretePointers[5 * c][j], sigma = discretePointers[5 * c + 3][j]
+                    let a = (intervals[c].l - mu) / sigma, b = (intervals[c].r - mu) / sigma
+                    logTerm -= discretePointers[5 * c + 4][j]
+                    let center = 0.5 * (a + b), width = intervals[c].width / sigma
+                    if let ratio = TruncatedNormal.narrowMassRatio(center: center, width: width) {
+                        logTerm -= 0.5 * center * center + TruncatedNormal.logSqrt2Pi
+                        factor *= width * ratio
+                    } else if let mass = TruncatedNormal.massFast(a, b) {
+                        factor *= mass
+                    } else {
+                        logTerm += TruncatedNormal.logMass(a, b)
+                    }
+                }
+                // A tiny mass with a large exponent: combine them as logs so that the exponent cannot overflow.
+                s += logTerm < 600
+                    ? TuningMath.exp(logTerm) * factor : TuningMath.exp(logTerm + TuningMath.log(factor))
             }
-            // A tiny mass with a large exponent: combine them as logs so that the exponent cannot overflow.
-            s += logTerm < 600 ? TuningMath.exp(logTerm) * factor : TuningMath.exp(logTerm + TuningMath.log(factor))
         }
         return scale + TuningMath.log(s)
     }
