@@ -274,37 +274,71 @@ extension TPEMixture {
         let choices = p.choices, hits = categorical.map(\.logHit), misses = categorical.map(\.logMiss)
         let discretePointers = p.discrete, nd = discrete.count
         let (rampCount, rampStart, rampDelta) = ramp
+        // Three phases over the listed terms, so that the discretized series runs as one vectorized loop:
+        // (1) the log term without the discretized masses, the ramp weight, and each discretized (centre, width);
+        // (2) the series for all of them; (3) the masses (series, or the CDF fallbacks) and the sum.
+        var n = 0
+        var buffer = exactScratch
+        exactScratch = []
+        defer { exactScratch = buffer }
+        let need = state.survivorCount * (2 + 5 * nd)
+        if buffer.count < need { buffer = [Double](repeating: 0, count: need + need / 4 + 64) }
         var s = state.prior == -.infinity ? 0 : TuningMath.exp(state.prior - scale)
-        weightRank.withUnsafeBufferPointer { ranks in
-            for index in 0..<state.survivorCount where bounds[index] > threshold {
-                let j = Int(survivors[index])
-                var logTerm = constant[j] + (explicit?[j] ?? uniformLogWeight) - scale
-                for c in 0..<nc {
-                    logTerm += coefficients[2 * c][j] * squares[c] + coefficients[2 * c + 1][j] * u[c]
-                }
-                for c in 0..<choices.count {
-                    logTerm += choices[c][j] == x[c] ? hits[c] : misses[c]
-                }
-                // The ramp weight (`rampWeight`), or 1 with explicit weights (already in logTerm).
-                var factor = 1.0
-                if explicit == nil {
-                    let r = Int(ranks[j])
-                    if r < rampCount && !(rampCount > 1 && r == rampCount - 1) {
-                        factor = rampStart + Double(r) * rampDelta
+        buffer.withUnsafeMutableBufferPointer { scratch in
+            guard let base = scratch.baseAddress else { return }
+            let count = state.survivorCount
+            let logTerms = base, factors = base + count
+            weightRank.withUnsafeBufferPointer { ranks in
+                for index in 0..<count where bounds[index] > threshold {
+                    let j = Int(survivors[index])
+                    var logTerm = constant[j] + (explicit?[j] ?? uniformLogWeight) - scale
+                    for c in 0..<nc {
+                        logTerm += coefficients[2 * c][j] * squares[c] + coefficients[2 * c + 1][j] * u[c]
                     }
+                    for c in 0..<choices.count {
+                        logTerm += choices[c][j] == x[c] ? hits[c] : misses[c]
+                    }
+                    // The ramp weight (`rampWeight`), or 1 with explicit weights (already in logTerm).
+                    var factor = 1.0
+                    if explicit == nil {
+                        let r = Int(ranks[j])
+                        if r < rampCount && !(rampCount > 1 && r == rampCount - 1) {
+                            factor = rampStart + Double(r) * rampDelta
+                        }
+                    }
+                    for c in 0..<nd {
+                        let mu = discretePointers[5 * c][j], sigma = discretePointers[5 * c + 3][j]
+                        let a = (intervals[c].l - mu) / sigma, b = (intervals[c].r - mu) / sigma
+                        logTerm -= discretePointers[5 * c + 4][j]
+                        // Per discretized dimension five columns: centre, width, series, and the ends a, b.
+                        let slot = base + (2 + 5 * c) * count
+                        slot[n] = 0.5 * (a + b)
+                        (slot + count)[n] = intervals[c].width / sigma
+                        (slot + 3 * count)[n] = a
+                        (slot + 4 * count)[n] = b
+                    }
+                    logTerms[n] = logTerm
+                    factors[n] = factor
+                    n += 1
                 }
+            }
+            for c in 0..<nd {
+                let centers = base + (2 + 5 * c) * count, widths = centers + count, ratios = widths + count
+                for i in 0..<n { ratios[i] = TruncatedNormal.narrowSeries(center: centers[i], width: widths[i]) }
+            }
+            for i in 0..<n {
+                var logTerm = logTerms[i], factor = factors[i]
                 for c in 0..<nd {
-                    let mu = discretePointers[5 * c][j], sigma = discretePointers[5 * c + 3][j]
-                    let a = (intervals[c].l - mu) / sigma, b = (intervals[c].r - mu) / sigma
-                    logTerm -= discretePointers[5 * c + 4][j]
-                    let center = 0.5 * (a + b), width = intervals[c].width / sigma
-                    if let ratio = TruncatedNormal.narrowMassRatio(center: center, width: width) {
-                        logTerm -= 0.5 * center * center + TruncatedNormal.logSqrt2Pi
-                        factor *= width * ratio
-                    } else if let mass = TruncatedNormal.massFast(a, b) {
-                        factor *= mass
+                    let centers = base + (2 + 5 * c) * count, widths = centers + count, ratios = widths + count
+                    let width = widths[i]
+                    if TruncatedNormal.isNarrow(center: centers[i], width: width) {
+                        logTerm -= 0.5 * centers[i] * centers[i] + TruncatedNormal.logSqrt2Pi
+                        factor *= width * ratios[i]
                     } else {
-                        logTerm += TruncatedNormal.logMass(a, b)
+                        let a = (ratios + count)[i], b = (ratios + 2 * count)[i]
+                        if let mass = TruncatedNormal.massFast(a, b) { factor *= mass } else {
+                            logTerm += TruncatedNormal.logMass(a, b)
+                        }
                     }
                 }
                 // A tiny mass with a large exponent: combine them as logs so that the exponent cannot overflow.

@@ -65,6 +65,8 @@ final class TPEMixture {
     var componentCount: Int { constant.count }
     /// Scratch of scoring calls, reused (see TPEMixture+Scoring.swift).
     var blockScratch = Scratch()
+    /// Per-term scratch of the exact pass (log terms, weights, discretized centres, widths, series).
+    var exactScratch: [Double] = []
     var survivorBuffer: [Int32] = []
     var survivorBoundBuffer: [Double] = []
 

@@ -66,19 +66,28 @@ public enum TruncatedNormal {
     /// exactly known ends (r − l of two nearby logs is exact) keeps it exact.
     @inline(__always)
     static func narrowMassRatio(center c: Double, width h: Double) -> Double? {
-        guard h <= 0.5, abs(c) * h <= 3 else { return nil }
+        isNarrow(center: c, width: h) ? narrowSeries(center: c, width: h) : nil
+    }
+
+    /// Whether `narrowMassRatio` accepts the interval.
+    @inline(__always)
+    static func isNarrow(center c: Double, width h: Double) -> Bool { h <= 0.5 && abs(c) * h <= 3 }
+
+    /// The series of `narrowMassRatio` without the check (meaningful only where `isNarrow`). Straight-line code
+    /// (the term loop unrolls, the divisions are constants), so a loop of calls over arrays vectorizes.
+    @inline(__always)
+    static func narrowSeries(center c: Double, width h: Double) -> Double {
         let t2 = 0.25 * h * h
         var previous = 1.0, current = c  // He₀, He₁
         var sum = 1.0, scale = 1.0
-        var n = 1.0
-        for _ in 0..<12 {
+        for k in 0..<12 {
+            let n = Double(2 * k + 1)
             let even = c * current - n * previous  // He₍ₙ₊₁₎, n + 1 even
             scale *= t2 / ((n + 1) * (n + 2))
             sum += even * scale
             let odd = c * even - (n + 1) * current
             previous = even
             current = odd
-            n += 2
         }
         return sum
     }
