@@ -4,13 +4,14 @@
 /// 1. `accumulate`: block by block (256 components, packed into single precision: a block's coefficients stay in
 ///    L1 while all candidates pass over them), a row of upper bounds of component j's log density at candidate i
 ///    without its weight: constant[j] + the continuous quadratic forms + the categorical lookups + the
-///    discretized bounds (no erf), in one fused SIMD loop, plus a slack that covers the float rounding
-///    (TPEMixture+Block.swift). Per candidate it keeps m, the largest exact weighted term
-///    seen (the prior's, then the exact term of every component whose bound is the best so far), and lists the
-///    components whose bound is within `cutoff` (+ the largest log weight) of the m of that moment.
+///    discretized bounds (no erf), in vectorized sweeps, plus a slack that covers the float rounding
+///    (TPEMixture+Block.swift). Per candidate it keeps m, the largest exact weighted term seen (the prior's, then
+///    the exact term of every component whose bound is the best so far), and lists the components whose bound
+///    is within `cutoff` (+ the largest log weight) of the m of that moment.
 /// 2. `combine`: per candidate, the listed components whose bound is within `cutoff` of the final m get their
-///    exact term (recomputed from the coefficients, erf for discretized dimensions), summed with a running shift.
-///    m only grows, so the list holds every component the final threshold keeps; nothing of size K is stored.
+///    exact term (the continuous part recomputed in double from the coefficients, the discretized masses from a
+///    series or the CDFs), summed scaled by the largest bound. m only grows, so the list holds every component
+///    the final threshold keeps; nothing of size K is stored.
 extension TPEMixture {
     /// A candidate's interval in kernel space for a discretized dimension: its ends, r − l and log(r − l).
     typealias Interval = (l: Double, r: Double, width: Double, logWidth: Double)
