@@ -19,6 +19,9 @@ struct QualityBench: ParsableCommand {
     @Option(help: "Comma-separated function names (default: all).")
     var functions = ""
 
+    @Flag(help: "Also print each seed's best value (to compare distributions, e.g. with Optuna's).")
+    var perSeed = false
+
     func run() throws {
         let selected = functions.isEmpty
             ? TestFunctions.all : functions.split(separator: ",").compactMap { TestFunctions.named(String($0)) }
@@ -29,6 +32,10 @@ struct QualityBench: ParsableCommand {
                     let sampler: any Sampler = samplerName == "tpe"
                         ? TPESampler(seed: UInt64(seed)) : RandomSampler(seed: UInt64(seed))
                     bests.append(try Self.best(function, sampler: sampler, trials: trials))
+                    if perSeed {
+                        let label = "quality function=\(function.name) sampler=\(samplerName)"
+                        print("\(label) seed=\(seed) best=\(bests[seed])")
+                    }
                 }
                 bests.sort()
                 let median = bests.count % 2 == 1

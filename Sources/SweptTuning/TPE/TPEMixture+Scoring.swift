@@ -1,18 +1,25 @@
 /// Scoring candidates against a `TPEMixture`: log Σ_j w_j·k_j(x) + prior, for all candidates at once.
 ///
 /// Two passes, both over raw pointers gathered once per call:
-/// 1. `accumulate`: block by block (256 components: a block's coefficients stay in L1 while all candidates pass
-///    over them), a row of upper bounds of component j's log density at candidate i without its weight:
-///    constant[j] + the continuous quadratic forms + the categorical lookups (exact) + the discretized bounds
-///    (no erf), four continuous dimensions per sweep of the row (a missing fourth reuses a real dimension's
-///    coefficients with u = 0, which adds exactly 0). Per candidate it keeps m, the largest exact weighted term
-///    seen (the prior's, then the exact term of every component whose bound is the best so far), and lists the
-///    components whose bound is within `cutoff` (+ the largest log weight) of the m of that moment.
+/// 1. `accumulate`: block by block (256 components, packed into single precision: a block's coefficients stay in
+///    L1 while all candidates pass over them), a row of upper bounds of component j's log density at candidate i
+///    without its weight: constant[j] + the continuous quadratic forms + the categorical lookups + the
+///    discretized bounds (no erf), in vectorized sweeps, plus a slack that covers the float rounding
+///    (TPEMixture+Block.swift). Per candidate it keeps m, the largest exact weighted term seen (the prior's, then
+///    the exact term of every component whose bound is the best so far), and lists the components whose bound
+///    is within `cutoff` (+ the largest log weight) of the m of that moment.
 /// 2. `combine`: per candidate, the listed components whose bound is within `cutoff` of the final m get their
-///    exact term (recomputed from the coefficients, erf for discretized dimensions), summed with a running shift.
-///    m only grows, so the list holds every component the final threshold keeps; nothing of size K is stored.
+///    exact term (the continuous part recomputed in double from the coefficients, the discretized masses from a
+///    series or the CDFs), summed scaled by the largest bound. m only grows, so the list holds every component
+///    the final threshold keeps; nothing of size K is stored.
 extension TPEMixture {
-    typealias Interval = (l: Double, r: Double, logWidth: Double)
+    /// A candidate's interval in kernel space for a discretized dimension: its ends, r − l and log(r − l).
+    typealias Interval = (l: Double, r: Double, width: Double, logWidth: Double)
+    /// The float buffers of one scoring call: packed block, its choices, one bound row.
+    typealias BlockScratch = (
+        block: UnsafeMutablePointer<Float>, choices: UnsafeMutablePointer<Int32>, row: UnsafeMutablePointer<Float>,
+        flags: UnsafeMutablePointer<UInt8>
+    )
 
     /// Components per block of the candidates × components product.
     static let block = 256
@@ -32,15 +39,24 @@ extension TPEMixture {
                 let x = p[dd.dimension], half = dd.step / 2
                 let l = dd.isLog ? TuningMath.log(x - half) : x - half
                 let r = dd.isLog ? TuningMath.log(x + half) : x + half
-                return (l, r, TuningMath.log(r - l))
+                return (l, r, r - l, TuningMath.log(r - l))
             }
         }
-        // Reused across calls: the bound row, and per candidate room for K survivors (grown with slack: the above
-        // group gains a component per finished trial; fresh pages would cost page faults at every ask).
-        var row = accBuffer, survivors = survivorBuffer, bounds = survivorBoundBuffer
-        (accBuffer, survivorBuffer, survivorBoundBuffer) = ([], [], [])
-        defer { (accBuffer, survivorBuffer, survivorBoundBuffer) = (row, survivors, bounds) }
-        if row.count < Self.block { row = [Double](repeating: 0, count: Self.block) }
+        // Reused across calls: the float block, its choices and bound row, and per candidate room for K survivors
+        // (grown with slack: the above group gains a component per finished trial; fresh pages would cost page
+        // faults at every ask).
+        var scratch = blockScratch, survivors = survivorBuffer, bounds = survivorBoundBuffer
+        (blockScratch, survivorBuffer, survivorBoundBuffer) = (Scratch(), [], [])
+        defer { (blockScratch, survivorBuffer, survivorBoundBuffer) = (scratch, survivors, bounds) }
+        let features = 2 * continuous.count + 1 + 3 * discrete.count
+        if scratch.block.count < features * Self.block {
+            scratch.block = [Float](repeating: 0, count: features * Self.block)
+        }
+        if scratch.choices.count < categorical.count * Self.block {
+            scratch.choices = [Int32](repeating: 0, count: categorical.count * Self.block)
+        }
+        if scratch.row.count < Self.block { scratch.row = [Float](repeating: 0, count: Self.block) }
+        if scratch.flags.count < Self.block { scratch.flags = [UInt8](repeating: 0, count: Self.block) }
         if survivors.count < count * k {
             survivors = [Int32](repeating: 0, count: count * (k + k / 4 + 64))
             bounds = [Double](repeating: 0, count: survivors.count)
@@ -49,29 +65,28 @@ extension TPEMixture {
         var doubles = continuous.flatMap { [$0.a, $0.b] }
         doubles += discrete.flatMap { [$0.mu, $0.invSigma, $0.boundOffset, $0.sigma, $0.logZ] }
         doubles.append(constant)
-        let nc = continuous.count, groups = (nc + 3) / 4
-        // Per candidate: the centred kernel-space coordinates, padded with 0 to a multiple of 4, and each choice.
+        let nc = continuous.count
+        // Per candidate: the centred kernel-space coordinates, and each choice.
         let us = points.map { point in
-            (0..<(4 * groups)).map { c in
-                c < nc ? dimensions[continuous[c].dimension].transform(point[continuous[c].dimension])
-                    - continuous[c].center : 0
+            (0..<nc).map { c in
+                dimensions[continuous[c].dimension].transform(point[continuous[c].dimension]) - continuous[c].center
             }
         }
         let xs = points.map { point in categorical.map { Int32(point[$0.dimension]) } }
+        let inputs = blockInputs(us, xs, intervals)
         _ = Self.withBases(doubles) { p in
             Self.withBases(categorical.map(\.choice)) { choices in
-                row.withUnsafeMutableBufferPointer { rowBuffer in
-                    survivors.withUnsafeMutableBufferPointer { survivorBuffer in
-                        bounds.withUnsafeMutableBufferPointer { boundBuffer in
-                            guard let base = rowBuffer.baseAddress, let survivors = survivorBuffer.baseAddress,
-                                let bounds = boundBuffer.baseAddress
+                survivors.withUnsafeMutableBufferPointer { survivorBuffer in
+                    bounds.withUnsafeMutableBufferPointer { boundBuffer in
+                        scratch.withPointers { block, blockChoices, row, flags in
+                            guard let survivors = survivorBuffer.baseAddress, let bounds = boundBuffer.baseAddress
                             else { return }
                             let pointers = Pointers(
                                 coefficients: Array(p.prefix(2 * nc)), discrete: Array(p[(2 * nc)..<(p.count - 1)]),
                                 constant: p[p.count - 1], choices: choices)
                             let states = accumulate(
-                                us, xs, intervals, pointers, priors: points.map(priorLogDensity), row: base,
-                                survivors: survivors, bounds: bounds)
+                                us, xs, intervals, pointers, inputs, priors: points.map(priorLogDensity),
+                                scratch: (block, blockChoices, row, flags), survivors: survivors, bounds: bounds)
                             for i in 0..<count {
                                 out[i] = combine(
                                     us[i], xs[i], intervals[i], pointers, states[i],
@@ -132,108 +147,81 @@ extension TPEMixture {
         var survivorCount = 0
     }
 
-    /// Computes every component's bound at every candidate, block by block into `row`, and returns per candidate
-    /// its m and the components that may reach `cutoff` of it.
+    /// Computes every component's bound at every candidate, block by block (float, see TPEMixture+Block.swift),
+    /// and returns per candidate its m and the components that may reach `cutoff` of it.
     private func accumulate(
-        _ us: [[Double]], _ xs: [[Int32]], _ intervals: [[Interval]], _ p: Pointers, priors: [Double],
-        row: UnsafeMutablePointer<Double>, survivors: UnsafeMutablePointer<Int32>, bounds: UnsafeMutablePointer<Double>
+        _ us: [[Double]], _ xs: [[Int32]], _ intervals: [[Interval]], _ p: Pointers, _ inputs: BlockInputs,
+        priors: [Double],
+        scratch: BlockScratch,
+        survivors: UnsafeMutablePointer<Int32>, bounds: UnsafeMutablePointer<Double>
     ) -> [CandidateState] {
-        let k = componentCount, nc = continuous.count, groups = (nc + 3) / 4
+        let k = componentCount
         var states = priors.map { CandidateState(prior: $0, m: $0) }
-        let count = states.count
+        let row = scratch.row
         var blockStart = 0
         while blockStart < k {
             let n = min(Self.block, k - blockStart)
-            let constant = p.constant + blockStart
-            for i in 0..<count {
-                if groups == 0 { row.update(from: constant, count: n) }
-                for g in 0..<groups {
-                    // Dimensions past the last reuse its coefficients (u = 0 there, so they add 0).
-                    func pair(_ t: Int) -> (UnsafePointer<Double>, UnsafePointer<Double>, Double, Double) {
-                        let c = min(4 * g + t, nc - 1), u = us[i][4 * g + t]
-                        return (p.coefficients[2 * c] + blockStart, p.coefficients[2 * c + 1] + blockStart, u * u, u)
-                    }
-                    let (a0, b0, r0, q0) = pair(0), (a1, b1, r1, q1) = pair(1)
-                    let (a2, b2, r2, q2) = pair(2), (a3, b3, r3, q3) = pair(3)
-                    if nc - 4 * g == 3 {
-                        // Three dimensions left: no padded fourth.
-                        // The row's source hoisted out of the loop (a select inside it would keep it scalar).
-                        let source = g == 0 ? constant : UnsafePointer(row)
-                        for j in 0..<n {
-                            let s = (a0[j] * r0 + b0[j] * q0 + (a1[j] * r1 + b1[j] * q1)) + (a2[j] * r2 + b2[j] * q2)
-                            row[j] = source[j] + s
-                        }
-                    } else if g == 0 {
-                        for j in 0..<n {
-                            let s = (a0[j] * r0 + b0[j] * q0 + (a1[j] * r1 + b1[j] * q1))
-                                + (a2[j] * r2 + b2[j] * q2 + (a3[j] * r3 + b3[j] * q3))
-                            row[j] = constant[j] + s
-                        }
-                    } else {
-                        for j in 0..<n {
-                            let s = (a0[j] * r0 + b0[j] * q0 + (a1[j] * r1 + b1[j] * q1))
-                                + (a2[j] * r2 + b2[j] * q2 + (a3[j] * r3 + b3[j] * q3))
-                            row[j] += s
-                        }
-                    }
-                }
-                for c in categorical.indices {
-                    let x = xs[i][c], hit = categorical[c].logHit, miss = categorical[c].logMiss
-                    let choice = p.choices[c] + blockStart
-                    for j in 0..<n { row[j] += choice[j] == x ? hit : miss }
-                }
-                // The discretized dimensions' bounds, and the best bound so far.
-                for c in discrete.indices {
-                    let (l, r, logWidth) = intervals[i][c]
-                    let mu = p.discrete[5 * c] + blockStart, invSigma = p.discrete[5 * c + 1] + blockStart
-                    let offset = p.discrete[5 * c + 2] + blockStart
-                    for j in 0..<n {
-                        row[j] += Self.discreteBound(
-                            l, r, logWidth, mu: mu[j], invSigma: invSigma[j], offset: offset[j])
-                    }
-                }
-                // The block's maximum without branches (four lanes); only a block that beats the best so far is
-                // searched for its first maximal component.
-                var m0 = -Double.infinity, m1 = m0, m2 = m0, m3 = m0
-                var j = 0
-                while j + 3 < n {
-                    m0 = row[j] > m0 ? row[j] : m0
-                    m1 = row[j + 1] > m1 ? row[j + 1] : m1
-                    m2 = row[j + 2] > m2 ? row[j + 2] : m2
-                    m3 = row[j + 3] > m3 ? row[j + 3] : m3
-                    j += 4
-                }
-                while j < n {
-                    m0 = row[j] > m0 ? row[j] : m0
-                    j += 1
-                }
-                let blockMax = max(max(m0, m1), max(m2, m3))
-                if blockMax > states[i].bestBound {
-                    // The first component at the block's maximum (no NaN passes a comparison, so one exists).
+            let slack = packBlock(
+                start: blockStart, count: n, p, inputs, block: scratch.block, choices: scratch.choices)
+            for i in states.indices {
+                let rowMax = boundRow(
+                    candidate: i, count: n, inputs, block: scratch.block, choices: scratch.choices, row: row)
+                let exhaustive = slack == .infinity
+                // The block's best bound (an upper bound once the slack is added); only a block that beats the best
+                // so far is searched for its first maximal component, whose exact term may raise m.
+                let blockMax = Double(rowMax) + slack
+                if !exhaustive && blockMax > states[i].bestBound {
                     var first = 0
-                    while first < n - 1 && !(row[first] == blockMax) { first += 1 }
+                    while first < n - 1 && !(row[first] == rowMax) { first += 1 }
                     let bestIndex = blockStart + first
                     states[i].best = bestIndex
                     states[i].bestBound = blockMax
                     let term = exact(bestIndex, us[i], xs[i], intervals[i], p) + logWeight(bestIndex)
                     states[i].m = max(states[i].m, term)
                 }
-                // Survivors are few once m is known (a rarely taken branch beats a branch-free compaction), and a
-                // block whose maximum is below the threshold has none.
                 let threshold = states[i].m - Self.cutoff - maxLogWeight
-                guard blockMax > threshold else { continue }
                 let listed = survivors + i * k, listedBounds = bounds + i * k
                 var listCount = states[i].survivorCount
-                for j in 0..<n where row[j] > threshold {
-                    listed[listCount] = Int32(blockStart + j)
-                    listedBounds[listCount] = row[j]
-                    listCount += 1
+                if exhaustive {
+                    for j in 0..<n {
+                        listed[listCount] = Int32(blockStart + j)
+                        listedBounds[listCount] = .infinity
+                        listCount += 1
+                    }
+                } else if blockMax > threshold {
+                    // The float threshold is rounded down.
+                    let floatThreshold = Float(threshold - slack).nextDown
+                    listCount = Self.list(
+                        row, n, above: floatThreshold, slack: slack, offset: blockStart, flags: scratch.flags,
+                        into: listed + listCount, listedBounds + listCount) + listCount
                 }
                 states[i].survivorCount = listCount
             }
             blockStart += n
         }
         return states
+    }
+
+    /// Lists the components of a block whose bound is above `threshold` (their index + `offset`, and their bound
+    /// + `slack`); returns how many. Survivors are few once m is known: one vectorized pass marks them in
+    /// `flags`, then eight flags are tested at a time.
+    static func list(
+        _ row: UnsafePointer<Float>, _ n: Int, above threshold: Float, slack: Double, offset: Int,
+        flags: UnsafeMutablePointer<UInt8>, into listed: UnsafeMutablePointer<Int32>,
+        _ listedBounds: UnsafeMutablePointer<Double>
+    ) -> Int {
+        let padded = (n + 7) & ~7
+        for j in 0..<padded { flags[j] = row[j] > threshold ? 1 : 0 }
+        var count = 0
+        for chunk in stride(from: 0, to: padded, by: 8)
+        where UnsafeRawPointer(flags + chunk).loadUnaligned(as: UInt64.self) != 0 {
+            for j in chunk..<min(chunk + 8, n) where flags[j] != 0 {
+                listed[count] = Int32(offset + j)
+                listedBounds[count] = Double(row[j]) + slack
+                count += 1
+            }
+        }
+        return count
     }
 
     /// Exact log density of component j at a candidate, without its weight.
@@ -249,14 +237,121 @@ extension TPEMixture {
         for c in discrete.indices {
             let mu = p.discrete[5 * c][j], sigma = p.discrete[5 * c + 3][j]
             let a = (intervals[c].l - mu) / sigma, b = (intervals[c].r - mu) / sigma
-            total += TruncatedNormal.logMassFast(a, b) - p.discrete[5 * c + 4][j]
+            let center = 0.5 * (a + b), width = intervals[c].width / sigma
+            if let ratio = TruncatedNormal.narrowMassRatio(center: center, width: width) {
+                total += TuningMath.log(width * ratio) - 0.5 * center * center - TruncatedNormal.logSqrt2Pi
+            } else {
+                total += TruncatedNormal.logMassFast(a, b)
+            }
+            total -= p.discrete[5 * c + 4][j]
         }
         return total
     }
 
-    /// log(Σ_j exp(exact_j) + exp(prior)) over the terms within `cutoff` of m: a term is dropped only when even
-    /// its upper bound (bound + the largest log weight) is `cutoff` below m, which is itself one of the terms.
+    /// log(Σ_j w_j·exp(exact_j) + exp(prior)) over the listed terms whose bound is within `cutoff` of m (a term
+    /// is dropped only when even its upper bound, bound + the largest log weight, is `cutoff` below m, which is
+    /// itself one of the terms). The sum is scaled by the largest such upper bound, so no term exceeds 1 and no
+    /// running shift is needed, and a discretized kernel's mass multiplies the term directly (no log, and no
+    /// exp of it): one exp and the kernel's CDFs per term. When that scale is far above m (bounds so loose that
+    /// terms near m could underflow; not expected, the bounds are within a few nats) it sums in log space.
     private func combine(
+        _ u: [Double], _ x: [Int32], _ intervals: [Interval], _ p: Pointers, _ state: CandidateState,
+        survivors: UnsafePointer<Int32>, bounds: UnsafePointer<Double>
+    ) -> Double {
+        let m = state.m
+        if m == -.infinity { return -.infinity }
+        let threshold = m - Self.cutoff - maxLogWeight
+        var largest = -Double.infinity
+        for index in 0..<state.survivorCount where bounds[index] > threshold { largest = max(largest, bounds[index]) }
+        let scale = max(m, largest + maxLogWeight)
+        guard scale - m < 600 else {
+            return combineShifted(u, x, intervals, p, state, survivors: survivors, bounds: bounds)
+        }
+        // Everything the loop reads is hoisted into locals (class properties would be re-read, with exclusivity
+        // checks, at every term).
+        let explicit = explicitLogWeights, uniformLogWeight = -logWeightSum
+        let nc = continuous.count, coefficients = p.coefficients, constant = p.constant
+        let squares = u.map { $0 * $0 }
+        let choices = p.choices, hits = categorical.map(\.logHit), misses = categorical.map(\.logMiss)
+        let discretePointers = p.discrete, nd = discrete.count
+        let (rampCount, rampStart, rampDelta) = ramp
+        // Three phases over the listed terms, so that the discretized series runs as one vectorized loop:
+        // (1) the log term without the discretized masses, the ramp weight, and each discretized (centre, width);
+        // (2) the series for all of them; (3) the masses (series, or the CDF fallbacks) and the sum.
+        var n = 0
+        var buffer = exactScratch
+        exactScratch = []
+        defer { exactScratch = buffer }
+        let need = state.survivorCount * (2 + 5 * nd)
+        if buffer.count < need { buffer = [Double](repeating: 0, count: need + need / 4 + 64) }
+        var s = state.prior == -.infinity ? 0 : TuningMath.exp(state.prior - scale)
+        buffer.withUnsafeMutableBufferPointer { scratch in
+            guard let base = scratch.baseAddress else { return }
+            let count = state.survivorCount
+            let logTerms = base, factors = base + count
+            weightRank.withUnsafeBufferPointer { ranks in
+                for index in 0..<count where bounds[index] > threshold {
+                    let j = Int(survivors[index])
+                    var logTerm = constant[j] + (explicit?[j] ?? uniformLogWeight) - scale
+                    for c in 0..<nc {
+                        logTerm += coefficients[2 * c][j] * squares[c] + coefficients[2 * c + 1][j] * u[c]
+                    }
+                    for c in 0..<choices.count {
+                        logTerm += choices[c][j] == x[c] ? hits[c] : misses[c]
+                    }
+                    // The ramp weight (`rampWeight`), or 1 with explicit weights (already in logTerm).
+                    var factor = 1.0
+                    if explicit == nil {
+                        let r = Int(ranks[j])
+                        if r < rampCount && !(rampCount > 1 && r == rampCount - 1) {
+                            factor = rampStart + Double(r) * rampDelta
+                        }
+                    }
+                    for c in 0..<nd {
+                        let mu = discretePointers[5 * c][j], sigma = discretePointers[5 * c + 3][j]
+                        let a = (intervals[c].l - mu) / sigma, b = (intervals[c].r - mu) / sigma
+                        logTerm -= discretePointers[5 * c + 4][j]
+                        // Per discretized dimension five columns: centre, width, series, and the ends a, b.
+                        let slot = base + (2 + 5 * c) * count
+                        slot[n] = 0.5 * (a + b)
+                        (slot + count)[n] = intervals[c].width / sigma
+                        (slot + 3 * count)[n] = a
+                        (slot + 4 * count)[n] = b
+                    }
+                    logTerms[n] = logTerm
+                    factors[n] = factor
+                    n += 1
+                }
+            }
+            for c in 0..<nd {
+                let centers = base + (2 + 5 * c) * count, widths = centers + count, ratios = widths + count
+                for i in 0..<n { ratios[i] = TruncatedNormal.narrowSeries(center: centers[i], width: widths[i]) }
+            }
+            for i in 0..<n {
+                var logTerm = logTerms[i], factor = factors[i]
+                for c in 0..<nd {
+                    let centers = base + (2 + 5 * c) * count, widths = centers + count, ratios = widths + count
+                    let width = widths[i]
+                    if TruncatedNormal.isNarrow(center: centers[i], width: width) {
+                        logTerm -= 0.5 * centers[i] * centers[i] + TruncatedNormal.logSqrt2Pi
+                        factor *= width * ratios[i]
+                    } else {
+                        let a = (ratios + count)[i], b = (ratios + 2 * count)[i]
+                        if let mass = TruncatedNormal.massFast(a, b) { factor *= mass } else {
+                            logTerm += TruncatedNormal.logMass(a, b)
+                        }
+                    }
+                }
+                // A tiny mass with a large exponent: combine them as logs so that the exponent cannot overflow.
+                s += logTerm < 600
+                    ? TuningMath.exp(logTerm) * factor : TuningMath.exp(logTerm + TuningMath.log(factor))
+            }
+        }
+        return scale + TuningMath.log(s)
+    }
+
+    /// `combine` with a running shift in log space: the exact log of every listed term within `cutoff` of m.
+    private func combineShifted(
         _ u: [Double], _ x: [Int32], _ intervals: [Interval], _ p: Pointers, _ state: CandidateState,
         survivors: UnsafePointer<Int32>, bounds: UnsafePointer<Double>
     ) -> Double {

@@ -36,6 +36,8 @@ public final class TPESampler: Sampler {
     var ledger = TPELedger()
     private var above: TPEAboveGroup?
     private var aboveKey: (version: Int, names: [String])?
+    /// The last below estimator and its scoring layout, with the group and trial numbers it was built from.
+    private var belowCache: (group: TPEAboveGroup, numbers: [Int], estimator: ParzenEstimator, mixture: TPEMixture)?
     /// Joint samples handed out to still-running trials (constant liar treats them as their parameters).
     private var relativeParams: [Int: [String: Double]] = [:]
 
@@ -138,11 +140,7 @@ public final class TPESampler: Sampler {
         _ study: any StudyView, trial: FrozenTrial, names: [String], group: TPEAboveGroup
     ) -> [String: Double] {
         let below = ledger.belowNumbers()
-        let belowObservations = below.sorted().compactMap { group.internalValues(of: $0) }
-        let dims = group.dimensions
-        var columns = Array(repeating: [Double](), count: dims.count)
-        for row in belowObservations { for d in dims.indices { columns[d].append(row[d]) } }
-        let belowEstimator = ParzenEstimator(observations: columns, dimensions: dims, parameters: configuration.parzen)
+        let (belowEstimator, belowMixture) = belowGroup(below, in: group)
         var running: [(number: Int, values: [Double])] = []
         if configuration.constantLiar {
             let trials = study.trials
@@ -154,11 +152,29 @@ public final class TPESampler: Sampler {
         }
         group.prepare(excluded: below, running: running)
         let candidates = belowEstimator.sample(count: configuration.nEICandidates, using: &rng)
-        let best = Self.argmax(
-            TPEMixture(belowEstimator).logDensities(candidates), group.mixture.logDensities(candidates))
+        let best = Self.argmax(belowMixture.logDensities(candidates), group.mixture.logDensities(candidates))
         var result: [String: Double] = [:]
         for (d, name) in names.enumerated() { result[name] = candidates[d][best] }
         return result
+    }
+
+    /// The below estimator l(x) over `below` (in trial-number order) and its mixture laid out for scoring; kept
+    /// while the below group and the above group it draws its values from stay the same (from one ask to the
+    /// next the below group mostly does: a trial enters it only by being among the best 25).
+    private func belowGroup(_ below: Set<Int>, in group: TPEAboveGroup) -> (ParzenEstimator, TPEMixture) {
+        let numbers = below.sorted()
+        if let cached = belowCache, cached.group === group, cached.numbers == numbers {
+            return (cached.estimator, cached.mixture)
+        }
+        let dims = group.dimensions
+        var columns = Array(repeating: [Double](), count: dims.count)
+        for row in numbers.compactMap({ group.internalValues(of: $0) }) {
+            for d in dims.indices { columns[d].append(row[d]) }
+        }
+        let estimator = ParzenEstimator(observations: columns, dimensions: dims, parameters: configuration.parzen)
+        let mixture = TPEMixture(estimator)
+        belowCache = (group, numbers, estimator, mixture)
+        return (estimator, mixture)
     }
 
     /// Index of the largest log l − log g (the first one on ties).

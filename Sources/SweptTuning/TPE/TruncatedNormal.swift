@@ -59,6 +59,57 @@ public enum TruncatedNormal {
         return logMass(a, b)
     }
 
+    /// For a narrow interval (width h = b − a ≤ 0.5 and |c|·h ≤ 3, c = (a + b)/2): (Φ(b) − Φ(a)) / (h·φ(c)) from
+    /// its Taylor series in h, Σₖ Heₖ₂(c)·(h/2)²ᵏ / (2k + 1)! (Hermite polynomials by their recurrence), with no
+    /// transcendental call; nil for wider intervals. Twelve terms: by Cramér's bound |Heₙ(c)| ≤ 1.09·√n!·e^{c²/4}
+    /// the rest is below 10⁻²³ of the sum there. `width` is passed rather than b − a so that a caller with
+    /// exactly known ends (r − l of two nearby logs is exact) keeps it exact.
+    @inline(__always)
+    static func narrowMassRatio(center c: Double, width h: Double) -> Double? {
+        isNarrow(center: c, width: h) ? narrowSeries(center: c, width: h) : nil
+    }
+
+    /// Whether `narrowMassRatio` accepts the interval.
+    @inline(__always)
+    static func isNarrow(center c: Double, width h: Double) -> Bool { h <= 0.5 && abs(c) * h <= 3 }
+
+    /// The series of `narrowMassRatio` without the check (meaningful only where `isNarrow`). Straight-line code
+    /// (the term loop unrolls, the divisions are constants), so a loop of calls over arrays vectorizes.
+    @inline(__always)
+    static func narrowSeries(center c: Double, width h: Double) -> Double {
+        let t2 = 0.25 * h * h
+        var previous = 1.0, current = c  // He₀, He₁
+        var sum = 1.0, scale = 1.0
+        for k in 0..<12 {
+            let n = Double(2 * k + 1)
+            let even = c * current - n * previous  // He₍ₙ₊₁₎, n + 1 even
+            scale *= t2 / ((n + 1) * (n + 2))
+            sum += even * scale
+            let odd = c * even - (n + 1) * current
+            previous = even
+            current = odd
+        }
+        return sum
+    }
+
+    /// Φ(b) − Φ(a) itself where `logMassFast` would take the log of a well-conditioned difference (one side
+    /// of 0, the same bounds), and in the central case (a ≤ 0 ≤ b) 1 − Φ(a) − Φ(−b), what `logMass` passes to
+    /// log1p; nil elsewhere (far tails, poorly conditioned differences: use `logMass`). Lets the exact pass
+    /// multiply by the mass instead of adding its log.
+    static func massFast(_ a: Double, _ b: Double) -> Double? {
+        if b <= 0 {
+            guard b >= -20 else { return nil }
+            let near = cdf(b), far = cdf(a)
+            return far <= 0.99 * near ? near - far : nil
+        }
+        if a > 0 {
+            guard a <= 20 else { return nil }
+            let near = cdf(-a), far = cdf(-b)
+            return far <= 0.99 * near ? near - far : nil
+        }
+        return 1 + (-centralCDF(a) - centralCDF(-b))
+    }
+
     /// log φ(z) of the standard normal density.
     @inline(__always)
     public static func logDensity(_ z: Double) -> Double { -0.5 * z * z - logSqrt2Pi }
@@ -95,22 +146,20 @@ public enum TruncatedNormal {
 
     /// Φ⁻¹(p) for p in (0, 0.5]: Acklam's rational approximation refined by one Halley step.
     static func inverseCDF(_ p: Double) -> Double {
-        let a = [-3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02, 1.383577518672690e+02,
-                 -3.066479806614716e+01, 2.506628277459239e+00]
-        let b = [-5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02, 6.680131188771972e+01,
-                 -1.328068155288572e+01]
-        let c = [-7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00, -2.549732539343734e+00,
-                 4.374664141464968e+00, 2.938163982698783e+00]
-        let d = [7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00, 3.754408661907416e+00]
+        // The coefficients written out (array literals here would be built, or at least retained, per call).
         var x: Double
         if p < 0.02425 {
             let t = (-2 * TuningMath.log(p)).squareRoot()
-            x = (((((c[0] * t + c[1]) * t + c[2]) * t + c[3]) * t + c[4]) * t + c[5])
-                / ((((d[0] * t + d[1]) * t + d[2]) * t + d[3]) * t + 1)
+            x = (((((-7.784894002430293e-03 * t - 3.223964580411365e-01) * t - 2.400758277161838e+00) * t
+                - 2.549732539343734e+00) * t + 4.374664141464968e+00) * t + 2.938163982698783e+00)
+                / ((((7.784695709041462e-03 * t + 3.224671290700398e-01) * t + 2.445134137142996e+00) * t
+                    + 3.754408661907416e+00) * t + 1)
         } else {
             let t = p - 0.5, r = t * t
-            x = (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * t
-                / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1)
+            x = (((((-3.969683028665376e+01 * r + 2.209460984245205e+02) * r - 2.759285104469687e+02) * r
+                + 1.383577518672690e+02) * r - 3.066479806614716e+01) * r + 2.506628277459239e+00) * t
+                / (((((-5.447609879822406e+01 * r + 1.615858368580409e+02) * r - 1.556989798598866e+02) * r
+                    + 6.680131188771972e+01) * r - 1.328068155288572e+01) * r + 1)
         }
         let e = cdf(x) - p
         let u = e * (2 * Double.pi).squareRoot() * TuningMath.exp(0.5 * x * x)

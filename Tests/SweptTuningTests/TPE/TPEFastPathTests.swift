@@ -99,4 +99,36 @@ struct TPEFastPathTests {
             }
         }
     }
+
+    /// Several blocks of components, with and without the magic clip, on ordinary and tiny domains: the float
+    /// bound pass either keeps every component that matters (its slack covers the rounding) or, when bandwidths
+    /// are so small that single precision means nothing (no clip floor, a 1e-6-wide domain), lists everything.
+    @Test("large mixtures (several blocks) equal the reference with and without the clip, on tiny domains too",
+          arguments: [(true, 1.0), (false, 1.0), (true, 1e-6), (false, 1e-6)])
+    func largeMixture(clip: Bool, scale: Double) {
+        let dims = [
+            ParzenDimension(low: -5 * scale, high: 5 * scale, step: nil, log: false),
+            ParzenDimension(low: 0, high: 3 * scale, step: nil, log: false),
+            ParzenDimension(low: 1e-5, high: 1e-1, step: nil, log: true),
+            ParzenDimension(low: 1, high: 256, step: 1, log: true),
+            ParzenDimension(categoricalChoices: 3),
+        ]
+        let parameters = ParzenEstimatorParameters(considerMagicClip: clip)
+        var rng = TuningRandom(seed: clip ? 11 : 12)
+        for m in [300, 700] {
+            // Clustered observations (a tenth of them repeated) make small gaps and equal values.
+            var columns = dims.map { dim in (0..<m).map { _ in Self.draw(dim, &rng) } }
+            for i in stride(from: 0, to: m, by: 10) where i + 1 < m {
+                for d in dims.indices { columns[d][i + 1] = columns[d][i] }
+            }
+            let pe = ParzenEstimator(observations: columns, dimensions: dims, parameters: parameters)
+            // Candidates drawn from the mixture itself: many components lie close to each.
+            let points = pe.sample(count: 24, using: &rng)
+            let fast = TPEMixture(pe).logDensities(points)
+            for i in 0..<24 {
+                let slow = pe.logPDF(points.map { $0[i] })
+                #expect(abs(fast[i] - slow) <= 1e-9 * max(1, abs(slow)), "m \(m) point \(i): \(fast[i]) vs \(slow)")
+            }
+        }
+    }
 }
