@@ -71,7 +71,8 @@ enum CoordinatorBench {
         let store = try StudyStore.open(at: directory + "/bench.db", options: StoreOptions(synchronous: synchronous))
         var logger = Logger(label: "swept.bench")
         logger.logLevel = .warning
-        let coordinator = try await Coordinator(store: store, settings: CoordinatorSettings(leaseTTLMillis: 30_000, contexts: 16, gatherCommits: gather),
+        let settings = CoordinatorSettings(leaseTTLMillis: 30_000, contexts: 16, gatherCommits: gather)
+        let coordinator = try await Coordinator(store: store, settings: settings,
                                                 secret: secret, logger: logger)
         let port = try coordinator.listen("tcp://127.0.0.1:0")
         let serving = Task { try await coordinator.run() }
