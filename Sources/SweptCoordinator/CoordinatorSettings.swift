@@ -16,11 +16,15 @@ public struct CoordinatorSettings: Sendable, Equatable {
     public var quarantineSeconds: Double
     /// Replies remembered per sender for replaying duplicates.
     public var replyCachePerSender: Int
+    /// Whether the commit thread waits briefly (at most one commit's duration, ≤ 1 ms) for requests from other
+    /// workers so that they share one commit; see docs/cluster.md.
+    public var gatherCommits: Bool
 
     /// Creates settings.
     public init(leaseTTLMillis: UInt32 = 30_000, heartbeatIntervalMillis: UInt32? = nil,
                 maxAcquireWaitMillis: UInt32 = 2_000, contexts: Int = 64, flapFailures: Int = 5,
-                flapWindowSeconds: Double = 60, quarantineSeconds: Double = 300, replyCachePerSender: Int = 1024) {
+                flapWindowSeconds: Double = 60, quarantineSeconds: Double = 300, replyCachePerSender: Int = 1024,
+                gatherCommits: Bool = true) {
         self.leaseTTLMillis = max(leaseTTLMillis, 50)
         self.heartbeatIntervalMillis = heartbeatIntervalMillis ?? max(self.leaseTTLMillis / 3, 10)
         self.maxAcquireWaitMillis = maxAcquireWaitMillis
@@ -29,6 +33,7 @@ public struct CoordinatorSettings: Sendable, Equatable {
         self.flapWindowSeconds = flapWindowSeconds
         self.quarantineSeconds = quarantineSeconds
         self.replyCachePerSender = max(replyCachePerSender, 16)
+        self.gatherCommits = gatherCommits
     }
 
     /// The lease time in seconds.

@@ -11,8 +11,9 @@ struct ClusterBench: AsyncParsableCommand {
         abstract: "Measure the cluster transport: raw nng REQ/REP rate and codec cost (release builds).",
         discussion: """
             Prints `cluster transport=nng-raw clients=N rpc_per_s=X` for each client count (each client is its own \
-            REQ socket with `--inflight` requests in flight, default 1 like a worker; the REP side serves with a \
-            pool of contexts), \
+            REQ socket with `--inflight` requests in flight, default 1 like a worker; the REP side echoes with a \
+            pool of contexts driven by nng's aio callbacks, as the coordinator serves), preceded by \
+            `transport=nng-raw-tasks` (the same echo with one task per context awaiting each receive and send), \
             then `codec encoding=… message=… bytes=… ns_per_message=…` lines: encode + HMAC sign + HMAC verify + \
             decode of one message, binary and JSON.
 
@@ -32,6 +33,9 @@ struct ClusterBench: AsyncParsableCommand {
 
     @Option(help: "Store durability for the coordinator runs: full (the coordinator's default), normal or off.")
     var synchronous: String = "full"
+
+    @Flag(help: "Coordinator runs: commit as soon as anything is pending (no gathering of requests per commit).")
+    var noGather = false
 
     @Option(help: "Client counts to measure (repeat the option).")
     var clients: [Int] = [2, 8]
@@ -67,37 +71,41 @@ struct ClusterBench: AsyncParsableCommand {
             return
         }
         for count in clients {
-            let rate = try await Self.rawRate(
-                clients: count, inflight: inflight, seconds: seconds, contexts: contexts,
-                payload: payload)
             let pipelined = inflight > 1 ? " inflight=\(inflight)" : ""
-            print("cluster transport=nng-raw clients=\(count)\(pipelined) rpc_per_s=\(Int(rate.rounded()))")
+            for kind in [RawServer.tasks, .callbacks] {
+                let rate = try await Self.rawRate(
+                    clients: count, inflight: inflight, seconds: seconds, contexts: contexts,
+                    payload: payload, server: kind)
+                let name = kind == .tasks ? "nng-raw-tasks" : "nng-raw"
+                print("cluster transport=\(name) clients=\(count)\(pipelined) rpc_per_s=\(Int(rate.rounded()))")
+            }
         }
         for line in try CodecBench.lines(iterations: max(codecIterations, 40)) { print(line) }
     }
 
+    /// How the echoing REP side serves.
+    enum RawServer: String {
+        /// `WireServer.serveRaw`: contexts driven by nng's aio callbacks (what the coordinator uses).
+        case callbacks
+        /// One task per `WireContext`, awaiting each receive and send (the async API).
+        case tasks
+    }
+
     /// Requests per second of `clients` sequential REQ sockets against one echoing REP socket.
-    static func rawRate(clients: Int, inflight: Int, seconds: Double, contexts: Int, payload: Int) async throws
-        -> Double
+    static func rawRate(clients: Int, inflight: Int, seconds: Double, contexts: Int, payload: Int,
+                        server kind: RawServer = .callbacks) async throws -> Double
     {
-        let server = try WireSocket(.reply, options: SocketOptions(receiveTimeout: nil))
+        let secret = try WireSecret(bytes: Array("swept-bench-raw-transport-secret".utf8))
+        let server = try WireServer(codec: WireCodec(secret: secret), identity: WireIdentity(senderID: "echo"))
         let port = try server.listen("tcp://127.0.0.1:0").boundPort
-        let pool = try (0..<contexts).map { _ in try server.makeContext() }
-        let serving = Task {
-            await withTaskGroup(of: Void.self) { group in
-                for context in pool {
-                    group.addTask {
-                        while let request = try? await context.receive() {
-                            try? await context.send(request)
-                        }
-                    }
-                }
-            }
+        let serving: Task<Void, Never>
+        switch kind {
+        case .callbacks:
+            serving = Task { try? await server.serveRaw(contexts: contexts) { bytes, reply in reply(Array(bytes)) } }
+        case .tasks:
+            serving = Task { try? await server.runRaw(contexts: contexts) { $0 } }
         }
-        defer {
-            server.close()
-            serving.cancel()
-        }
+        defer { server.close() }
         let sockets = try (0..<clients).map { _ in try WireSocket(.request) }
         defer { for socket in sockets { socket.close() } }
         for socket in sockets { try socket.dial("tcp://127.0.0.1:\(port)") }
@@ -125,6 +133,10 @@ struct ClusterBench: AsyncParsableCommand {
             try await group.waitForAll()
             return elapsed
         }
+        // Stop serving before the socket closes (a send racing the close is what nng 1.5.2 aborted on).
+        for socket in sockets { socket.close() }
+        serving.cancel()
+        await serving.value
         let secondsElapsed = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
         return Double(flags.completed.load(ordering: .relaxed)) / secondsElapsed
     }

@@ -23,11 +23,15 @@ extension ClusterBench {
             fflush(nil)
         }
         for count in clients {
+            let taskRate = try await Self.rawRate(clients: count, inflight: 1, seconds: seconds, contexts: contexts,
+                                                  payload: payload, server: .tasks)
+            print("cluster transport=nng-raw-tasks clients=\(count) rpc_per_s=\(Int(taskRate.rounded()))")
             let rawRate = try await Self.rawRate(clients: count, inflight: 1, seconds: seconds, contexts: contexts,
-                                                 payload: payload)
+                                                 payload: payload, server: .callbacks)
             print("cluster transport=nng-raw clients=\(count) rpc_per_s=\(Int(rawRate.rounded()))")
             fflush(nil)
-            let result = try await CoordinatorBench.measure(workers: count, seconds: seconds, synchronous: sync)
+            let result = try await CoordinatorBench.measure(workers: count, seconds: seconds, synchronous: sync,
+                                                           gather: !noGather)
             let efficiency = result.rpcPerSecond / rawRate
             print("cluster workers=\(count) trials_per_s=\(Int(result.trialsPerSecond)) "
                 + "rpc_per_s=\(Int(result.rpcPerSecond)) efficiency=\(String(format: "%.2f", efficiency))")
@@ -57,7 +61,9 @@ enum CoordinatorBench {
         var pruned: Int
     }
 
-    static func measure(workers: Int, seconds: Double, synchronous: StoreOptions.Synchronous) async throws -> Result {
+    static func measure(workers: Int, seconds: Double, synchronous: StoreOptions.Synchronous, gather: Bool) async throws
+        -> Result
+    {
         let directory = NSTemporaryDirectory() + "swept-bench-cluster-\(UInt32.random(in: 0...UInt32.max))"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -65,7 +71,8 @@ enum CoordinatorBench {
         let store = try StudyStore.open(at: directory + "/bench.db", options: StoreOptions(synchronous: synchronous))
         var logger = Logger(label: "swept.bench")
         logger.logLevel = .warning
-        let coordinator = try await Coordinator(store: store, settings: CoordinatorSettings(leaseTTLMillis: 30_000, contexts: 16),
+        let settings = CoordinatorSettings(leaseTTLMillis: 30_000, contexts: 16, gatherCommits: gather)
+        let coordinator = try await Coordinator(store: store, settings: settings,
                                                 secret: secret, logger: logger)
         let port = try coordinator.listen("tcp://127.0.0.1:0")
         let serving = Task { try await coordinator.run() }

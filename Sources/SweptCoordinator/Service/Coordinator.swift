@@ -39,7 +39,7 @@ public final class Coordinator: Sendable {
         let codec = WireCodec(secret: secret, maxMessageSize: maxMessageSize)
         let server = try WireServer(codec: codec, identity: WireIdentity(senderID: senderID))
         self.server = server
-        journal = StoreJournal(store: store) { error in
+        journal = StoreJournal(store: store, gatherCommits: settings.gatherCommits) { error in
             logger.critical("store commit failed; stopping so a restart rebuilds from the store: \(error)")
             failure.value.withLock { $0 = error }
             server.close()
@@ -64,7 +64,9 @@ public final class Coordinator: Sendable {
     public func run() async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { [self] in
-                try await server.run(contexts: settings.contexts) { request in await self.handle(request) }
+                try await server.serve(contexts: settings.contexts) { request, reply in
+                    self.respond(to: request, reply)
+                }
             }
             group.addTask { [self] in
                 await sweepLoop()
@@ -109,37 +111,65 @@ public final class Coordinator: Sendable {
 
     /// Answers one authenticated request: replays duplicates, decides, waits until the decision is durable.
     public func handle(_ request: WireRequest) async -> ReplyBody {
-        guard await gate.enter() else {
-            return .error(ErrorReply(code: .unavailable, message: "the coordinator is shutting down; retry"))
-        }
-        defer { gate.leave() }
-        switch request.body {
-        case .status, .trials, .best, .heartbeat:
-            return await execute(request)
-        default:
-            break
-        }
-        switch cache.lookup(request.header) {
-        case .duplicate(let promise):
-            return await promise.value()
-        case .execute(let promise):
-            let reply = await execute(request)
-            if case .error(let error) = reply, [.unavailable, .notRegistered].contains(error.code) {
-                cache.forget(request.header)
-            }
-            promise.fulfill(reply)
-            return reply
+        await withCheckedContinuation { continuation in
+            respond(to: request) { continuation.resume(returning: $0) }
         }
     }
 
-    private func execute(_ request: WireRequest) async -> ReplyBody {
+    /// Answers one authenticated request through `reply`, called exactly once: replays duplicates, decides, and
+    /// replies once the decision is durable.
+    ///
+    /// Deciding runs on the calling thread (the server calls this from nng's aio callback); the reply follows on
+    /// the journal's commit thread once the commit covering the decision is done, or at once when the decision
+    /// changed nothing. Only an `acquireTrial` that waits for work and a `launchStudy` continue in a task.
+    public func respond(to request: WireRequest, _ reply: @escaping @Sendable (ReplyBody) -> Void) {
+        gate.enter { [self] admitted in
+            guard admitted else {
+                reply(.error(ErrorReply(code: .unavailable, message: "the coordinator is shutting down; retry")))
+                return
+            }
+            let answer: @Sendable (ReplyBody) -> Void = { [gate] body in
+                reply(body)
+                gate.leave()
+            }
+            switch request.body {
+            case .status, .trials, .best, .heartbeat:
+                execute(request, answer)
+                return
+            default:
+                break
+            }
+            switch cache.lookup(request.header) {
+            case .duplicate(let promise):
+                promise.whenReady(answer)
+            case .execute(let promise):
+                execute(request) { [cache] body in
+                    if case .error(let error) = body, [.unavailable, .notRegistered].contains(error.code) {
+                        cache.forget(request.header)
+                    }
+                    promise.fulfill(body)
+                    answer(body)
+                }
+            }
+        }
+    }
+
+    private func execute(_ request: WireRequest, _ done: @escaping @Sendable (ReplyBody) -> Void) {
         let header = request.header
         let decision: Decision
         switch request.body {
         case .registerWorker(let capabilities):
             decision = core.sync { $0.register(header, capabilities) }
         case .acquireTrial(let body):
-            decision = await acquire(header, body)
+            let first = core.sync { $0.acquire(header, body) }
+            if case .noTrial(let none) = first.reply, none.reason == .noneReady,
+               min(body.waitMillis, settings.maxAcquireWaitMillis) > 0 {
+                Task { [self] in
+                    reply(with: await acquire(header, body, first: first), to: request, done)
+                }
+                return
+            }
+            decision = first
         case .reportIntermediate(let body):
             decision = core.sync { $0.report(header, body) }
         case .finishTrial(let body):
@@ -149,7 +179,10 @@ public final class Coordinator: Sendable {
         case .releaseTrial(let body):
             decision = core.sync { $0.release(header, body) }
         case .launchStudy(let body):
-            decision = await launch(body)
+            Task { [self] in
+                reply(with: await launch(body), to: request, done)
+            }
+            return
         case .status(let body):
             decision = core.sync { $0.status(body) }
         case .trials(let body):
@@ -161,25 +194,34 @@ public final class Coordinator: Sendable {
         case .enqueueTrial(let body):
             decision = core.sync { $0.enqueue(body) }
         }
-        do {
-            try await journal.wait(decision.ticket)
-        } catch {
-            logger.error("\(request.body.name) from \(header.senderID): not durable: \(error)")
-            return .error(ErrorReply(code: .unavailable, message: "the store did not commit the change: \(error)"))
-        }
-        return decision.reply
+        reply(with: decision, to: request, done)
     }
 
-    private func acquire(_ header: WireHeader, _ body: AcquireTrial) async -> Decision {
+    /// Sends the decision's reply once its changes are committed (durable before reply).
+    private func reply(with decision: Decision, to request: WireRequest,
+                       _ done: @escaping @Sendable (ReplyBody) -> Void) {
+        journal.whenDurable(decision.ticket) { [logger] error in
+            guard let error else {
+                done(decision.reply)
+                return
+            }
+            logger.error("\(request.body.name) from \(request.header.senderID): not durable: \(error)")
+            done(.error(ErrorReply(code: .unavailable, message: "the store did not commit the change: \(error)")))
+        }
+    }
+
+    /// Retries an acquire that found nothing ready every 10 ms until the request's wait bound.
+    private func acquire(_ header: WireHeader, _ body: AcquireTrial, first: Decision) async -> Decision {
         let wait = Double(min(body.waitMillis, settings.maxAcquireWaitMillis)) / 1000
         let start = ContinuousClock.now
+        var decision = first
         while true {
-            let decision = core.sync { $0.acquire(header, body) }
             guard case .noTrial(let none) = decision.reply, none.reason == .noneReady else { return decision }
             let elapsed = start.duration(to: .now)
             let left = wait - (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
             if left <= 0 || Task.isCancelled { return decision }
             try? await Task.sleep(for: .milliseconds(Int(min(left * 1000, 10).rounded(.up))))
+            decision = core.sync { $0.acquire(header, body) }
         }
     }
 

@@ -5,31 +5,36 @@ import Synchronization
 final class ReplyPromise: Sendable {
     private struct State {
         var reply: ReplyBody?
-        var waiters: [CheckedContinuation<ReplyBody, Never>] = []
+        var waiters: [@Sendable (ReplyBody) -> Void] = []
     }
 
     private let state = Mutex(State())
 
     /// Sets the reply and wakes every waiter (once; later calls are ignored).
     func fulfill(_ reply: ReplyBody) {
-        let waiters = state.withLock { s -> [CheckedContinuation<ReplyBody, Never>] in
+        let waiters = state.withLock { s -> [@Sendable (ReplyBody) -> Void] in
             guard s.reply == nil else { return [] }
             s.reply = reply
             defer { s.waiters.removeAll() }
             return s.waiters
         }
-        for waiter in waiters { waiter.resume(returning: reply) }
+        for waiter in waiters { waiter(reply) }
+    }
+
+    /// Calls `waiter` with the reply once it is set (at once, on this thread, when it already is).
+    func whenReady(_ waiter: @escaping @Sendable (ReplyBody) -> Void) {
+        let ready = state.withLock { s -> ReplyBody? in
+            if let reply = s.reply { return reply }
+            s.waiters.append(waiter)
+            return nil
+        }
+        if let ready { waiter(ready) }
     }
 
     /// The reply, once set.
     func value() async -> ReplyBody {
         await withCheckedContinuation { continuation in
-            let ready = state.withLock { s -> ReplyBody? in
-                if let reply = s.reply { return reply }
-                s.waiters.append(continuation)
-                return nil
-            }
-            if let ready { continuation.resume(returning: ready) }
+            whenReady { continuation.resume(returning: $0) }
         }
     }
 }

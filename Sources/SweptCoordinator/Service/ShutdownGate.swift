@@ -11,28 +11,31 @@ final class ShutdownGate: Sendable {
         var stopping = false
         var closed = false
         var inFlight = 0
-        var held: [CheckedContinuation<Void, Never>] = []
+        var held: [@Sendable () -> Void] = []
     }
 
     private let state = Mutex(State())
 
     /// Admits a request (`true`), or returns `false` once stopping — after the socket has closed.
     func enter() async -> Bool {
-        let admitted = state.withLock { s -> Bool in
-            if s.stopping { return false }
-            s.inFlight += 1
-            return true
-        }
-        if admitted { return true }
         await withCheckedContinuation { continuation in
-            let release = state.withLock { s -> Bool in
-                if s.closed { return true }
-                s.held.append(continuation)
-                return false
-            }
-            if release { continuation.resume() }
+            enter { admitted in continuation.resume(returning: admitted) }
         }
-        return false
+    }
+
+    /// Calls `admission(true)` at once when the request is admitted; once stopping, holds the request and calls
+    /// `admission(false)` after the socket has closed (when its reply can no longer race the close).
+    func enter(_ admission: @escaping @Sendable (Bool) -> Void) {
+        let admitted = state.withLock { s -> Bool? in
+            if !s.stopping {
+                s.inFlight += 1
+                return true
+            }
+            if s.closed { return false }
+            s.held.append { admission(false) }
+            return nil
+        }
+        if let admitted { admission(admitted) }
     }
 
     /// Ends an admitted request.
@@ -58,11 +61,11 @@ final class ShutdownGate: Sendable {
 
     /// Marks the socket closed and releases the held requests.
     func closed() {
-        let held = state.withLock { s -> [CheckedContinuation<Void, Never>] in
+        let held = state.withLock { s -> [@Sendable () -> Void] in
             s.closed = true
             defer { s.held.removeAll() }
             return s.held
         }
-        for continuation in held { continuation.resume() }
+        for release in held { release() }
     }
 }

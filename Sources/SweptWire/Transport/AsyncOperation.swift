@@ -61,8 +61,9 @@ final class AsyncOperation: @unchecked Sendable {
         nng_aio_free(aio)
     }
 
-    /// Starts an operation with `start` and waits for its result code; task cancellation cancels it.
-    func run(timeout: Duration?, _ start: (OpaquePointer) -> Void) async -> Int32 {
+    /// Starts an operation with `start` and waits for its result code; task cancellation cancels it. `start`
+    /// returns `false` when it did not start anything (the socket is closing): the result is then `NNG_ECLOSED`.
+    func run(timeout: Duration?, _ start: (OpaquePointer) -> Bool) async -> Int32 {
         nng_aio_set_timeout(aio, timeout.map(\.nngMilliseconds) ?? Int32(NNG_DURATION_INFINITE))
         let aio = self.aio
         let completion = self.completion
@@ -80,7 +81,18 @@ final class AsyncOperation: @unchecked Sendable {
                     continuation.resume(returning: Int32(NNG_ECANCELED.rawValue))
                     return
                 }
-                start(aio)
+                guard start(aio) else {
+                    // Not started (the socket is closing): no callback will come, so answer here.
+                    let pending = completion.state.withLock { state -> CheckedContinuation<Int32, Never>? in
+                        defer {
+                            state.continuation = nil
+                            state.started = false
+                        }
+                        return state.continuation
+                    }
+                    pending?.resume(returning: Int32(NNG_ECLOSED.rawValue))
+                    return
+                }
                 // A cancellation that arrived between marking `started` and starting is applied now.
                 if completion.state.withLock({ $0.cancelled && $0.started }) { nng_aio_cancel(aio) }
             }

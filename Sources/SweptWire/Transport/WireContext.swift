@@ -39,7 +39,7 @@ public final class WireContext: Sendable {
                 // The aio holds the message from here on, so every failure path below finds and frees it.
                 nng_aio_set_msg(operation.aio, raw)
                 let result = await operation.run(timeout: timeout ?? socket.options.sendTimeout) { aio in
-                    nng_ctx_send(context, aio)
+                    socket.calls.perform { nng_ctx_send(context, aio) }
                 }
                 if result != 0 {
                     if let unsent = operation.takeMessage() { nng_msg_free(unsent) }
@@ -61,7 +61,7 @@ public final class WireContext: Sendable {
     public func receive(timeout: Duration? = nil) async throws -> WireMessage {
         try await exclusive {
             let result = await operation.run(timeout: timeout ?? socket.options.receiveTimeout) { aio in
-                nng_ctx_recv(context, aio)
+                socket.calls.perform { nng_ctx_recv(context, aio) }
             }
             guard result == 0 else {
                 if let stray = operation.takeMessage() { nng_msg_free(stray) }
