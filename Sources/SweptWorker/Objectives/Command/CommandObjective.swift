@@ -28,6 +28,7 @@ public struct CommandObjective: Objective {
     private enum Event: Sendable {
         case line(String)
         case stdoutClosed
+        case stderrClosed
         case exited(ChildProcess.Termination)
         case timedOut
     }
@@ -73,7 +74,9 @@ public struct CommandObjective: Objective {
             if let last = splitter.flush() { continuation.yield(.line(last)) }
             continuation.yield(.stdoutClosed)
         })
-        DescriptorReader.start(child.stderrFD, chunk: { stderrTail.append($0) }, done: {})
+        DescriptorReader.start(child.stderrFD, chunk: { stderrTail.append($0) }, done: {
+            continuation.yield(.stderrClosed)
+        })
         let input = Array(TrialParameterEncoding.json(context.params).utf8) + [UInt8(ascii: "\n")]
         Thread.detachNewThread { child.feedStdin(input) }
         Thread.detachNewThread {
@@ -114,18 +117,20 @@ public struct CommandObjective: Objective {
                         terminate(.failed(reason: "timed out after \(limit) (terminated)" + tail(stderrTail)))
                     case .stdoutClosed:
                         run.stdoutClosed = true
+                    case .stderrClosed:
+                        run.stderrClosed = true
                     case .exited(let termination):
                         run.termination = termination
-                        // Lines printed just before exit are still in the pipe: drain them unless a grandchild
-                        // keeps stdout open, in which case give up after a moment.
+                        // Lines printed just before exit are still in the pipes: drain them (the stderr tail goes
+                        // into the failure reason) unless a grandchild keeps them open; then give up after a moment.
                         let late = Task {
                             try await Task.sleep(nanoseconds: 500_000_000)
                             continuation.finish()
                         }
-                        if run.stdoutClosed { late.cancel() }
+                        if run.stdoutClosed, run.stderrClosed { late.cancel() }
                         run.drainTimer = late
                     }
-                    if run.termination != nil, run.stdoutClosed { break }
+                    if run.termination != nil, run.stdoutClosed, run.stderrClosed { break }
                 }
             } onCancel: {
                 child.signalGroup(SIGTERM)
@@ -152,6 +157,7 @@ public struct CommandObjective: Objective {
         var finalValues: [String: Double]?
         var termination: ChildProcess.Termination?
         var stdoutClosed = false
+        var stderrClosed = false
         var lineNumber = 0
         var drainTimer: Task<Void, any Error>?
     }
