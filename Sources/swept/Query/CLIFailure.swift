@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SweptConfig
 import SweptStore
+import SweptWire
 
 /// A CLI error with its exit code: 1 for the user's mistakes (unknown study, missing store file, bad value),
 /// 2 for failures (a corrupt or unreadable store, an I/O error).
@@ -19,6 +20,17 @@ struct CLIFailure: Error, CustomStringConvertible {
 
     static func user(_ message: String) -> CLIFailure { CLIFailure(kind: .user, message: message) }
     static func failure(_ message: String) -> CLIFailure { CLIFailure(kind: .failure, message: message) }
+
+    /// A coordinator's error reply to `request`: its refusals of the user's input (unknown study or trial, bad
+    /// argument or config, a name taken) are the user's mistake; anything else is a failure of `coordinator`.
+    static func refusal(_ error: WireRemoteError, request: String, coordinator: String) -> CLIFailure {
+        switch error.code {
+        case .unknownStudy, .unknownTrial, .invalidArgument, .invalidConfig, .conflict:
+            return .user(error.message)
+        default:
+            return .failure("\(coordinator) refused \(request): \(error.message)")
+        }
+    }
 
     /// Runs `body`, printing any error as `error: …` on stderr and exiting with the documented code.
     static func reporting<T>(_ body: () throws -> T) throws -> T {

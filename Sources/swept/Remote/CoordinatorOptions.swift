@@ -28,12 +28,7 @@ struct CoordinatorOptions: ParsableArguments {
         do {
             return try await client.call(body, attempts: 2, timeout: .milliseconds(Int(timeout * 500)))
         } catch let error as WireRemoteError {
-            switch error.code {
-            case .unknownStudy, .unknownTrial, .invalidArgument, .invalidConfig, .conflict:
-                throw CLIFailure.user(error.message)
-            default:
-                throw CLIFailure.failure("coordinator \(coordinator) refused \(body.name): \(error.message)")
-            }
+            throw CLIFailure.refusal(error, request: body.name, coordinator: "coordinator \(coordinator)")
         } catch let error as TransportError where error.isTimeout {
             throw CLIFailure.failure("no reply from the coordinator at \(coordinator) within \(timeout) s; is it "
                 + "running there, and is --secret-file the cluster's secret?")

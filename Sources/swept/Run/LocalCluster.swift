@@ -67,10 +67,7 @@ final class LocalCluster: Sendable {
         do {
             return try await client.call(body, attempts: 3, timeout: .seconds(10))
         } catch let error as WireRemoteError {
-            switch error.code {
-            case .invalidConfig, .invalidArgument, .conflict, .unknownStudy: throw CLIFailure.user(error.message)
-            default: throw CLIFailure.failure("the coordinator refused \(body.name): \(error.message)")
-            }
+            throw CLIFailure.refusal(error, request: body.name, coordinator: "the coordinator")
         }
     }
 
