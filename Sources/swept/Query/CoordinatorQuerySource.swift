@@ -86,8 +86,7 @@ final class CoordinatorQuerySource: StudyQuerySource {
             StoredTrial(ref: TrialRef(id: TrialID(rawValue: -1), study: record.id, number: Int(number)),
                         trial: FrozenTrial(number: Int(number), state: .complete, values: wire.bestValues))
         }
-        return SweptStore.StudySummary(study: record, counts: counts, bestTrial: best, startedAt: nil,
-                                       userAttributes: ["state": .string("\(wire.state)")])
+        return SweptStore.StudySummary(study: record, counts: counts, bestTrial: best, startedAt: nil)
     }
 
     private static func stored(_ wire: TrialSummary, study: StudyID) -> StoredTrial {
