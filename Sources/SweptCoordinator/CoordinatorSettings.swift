@@ -19,12 +19,18 @@ public struct CoordinatorSettings: Sendable, Equatable {
     /// Whether the commit thread waits briefly (at most one commit's duration, ≤ 1 ms) for requests from other
     /// workers so that they share one commit; see docs/cluster.md.
     public var gatherCommits: Bool
+    /// Which thread commits (see `CommitPlacement`); `.automatic` follows the store's `synchronous` setting.
+    public var commitPlacement: CommitPlacement
+    /// How often the applier commits acknowledged changes from the change log to SQLite, in milliseconds (readers
+    /// of the store file see a change at most about this much after it was acknowledged).
+    public var applyIntervalMillis: UInt32
 
     /// Creates settings.
     public init(leaseTTLMillis: UInt32 = 30_000, heartbeatIntervalMillis: UInt32? = nil,
                 maxAcquireWaitMillis: UInt32 = 2_000, contexts: Int = 64, flapFailures: Int = 5,
                 flapWindowSeconds: Double = 60, quarantineSeconds: Double = 300, replyCachePerSender: Int = 1024,
-                gatherCommits: Bool = true) {
+                gatherCommits: Bool = true, commitPlacement: CommitPlacement = .automatic,
+                applyIntervalMillis: UInt32 = 10) {
         self.leaseTTLMillis = max(leaseTTLMillis, 50)
         self.heartbeatIntervalMillis = heartbeatIntervalMillis ?? max(self.leaseTTLMillis / 3, 10)
         self.maxAcquireWaitMillis = maxAcquireWaitMillis
@@ -34,6 +40,8 @@ public struct CoordinatorSettings: Sendable, Equatable {
         self.quarantineSeconds = quarantineSeconds
         self.replyCachePerSender = max(replyCachePerSender, 16)
         self.gatherCommits = gatherCommits
+        self.commitPlacement = commitPlacement
+        self.applyIntervalMillis = applyIntervalMillis
     }
 
     /// The lease time in seconds.

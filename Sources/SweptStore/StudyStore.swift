@@ -18,9 +18,13 @@ public final class StudyStore: Sendable {
     let committer: GroupCommitter?
     private let lock: WriterLock?
     let clock: @Sendable () -> Double
+    /// What opening the store for writing replayed from a coordinator's change log (empty when there was none).
+    public let changeLogReplay: ChangeLogReplay
 
     private init(path: String, options: StoreOptions, reader: any DatabaseReader, committer: GroupCommitter?,
-                 lock: WriterLock?, clock: @escaping @Sendable () -> Double) {
+                 lock: WriterLock?, clock: @escaping @Sendable () -> Double,
+                 changeLogReplay: ChangeLogReplay = ChangeLogReplay()) {
+        self.changeLogReplay = changeLogReplay
         self.path = path
         self.options = options
         self.reader = reader
@@ -62,10 +66,11 @@ public final class StudyStore: Sendable {
             case .swept(let version): current = version
             }
             try Migrator.migrate(pool, from: current, now: clock())
+            let replay = try replayChangeLog(pool, path: path)
             try pool.write { db in try BestTable.rebuildIfStale(db) }
             let committer = GroupCommitter(writer: pool, path: path, maxBatch: options.maxBatchOperations)
             return StudyStore(path: path, options: options, reader: pool, committer: committer, lock: lock,
-                              clock: clock)
+                              clock: clock, changeLogReplay: replay)
         } catch {
             lock.release()
             throw StoreError.wrap(error, path: path, doing: "open")
@@ -116,6 +121,9 @@ public final class StudyStore: Sendable {
         }
         lock?.release()
     }
+
+    /// The store's clock reading (seconds since 1970 UTC): the time its writes record.
+    public func currentTime() -> Double { clock() }
 
     /// Group-commit counters (zero for a read-only store).
     public var commitStatistics: (batches: Int, operations: Int) {

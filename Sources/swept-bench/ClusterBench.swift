@@ -1,4 +1,5 @@
 import ArgumentParser
+import SweptCoordinator
 import SweptStore
 import SweptWire
 import Synchronization
@@ -37,6 +38,9 @@ struct ClusterBench: AsyncParsableCommand {
     @Flag(help: "Coordinator runs: commit as soon as anything is pending (no gathering of requests per commit).")
     var noGather = false
 
+    @Option(help: "Coordinator runs: which thread commits — automatic, leader or commit-thread.")
+    var commits: String = "automatic"
+
     @Option(help: "Client counts to measure (repeat the option).")
     var clients: [Int] = [2, 8]
 
@@ -58,6 +62,9 @@ struct ClusterBench: AsyncParsableCommand {
     func validate() throws {
         guard StoreOptions.Synchronous(rawValue: synchronous.uppercased()) != nil else {
             throw ValidationError("--synchronous is '\(synchronous)'; expected full, normal or off")
+        }
+        guard CommitPlacement(rawValue: commits) != nil else {
+            throw ValidationError("--commits is '\(commits)'; expected automatic, leader or commit-thread")
         }
         guard clients.allSatisfy({ $0 > 0 }), seconds > 0, contexts > 0, inflight > 0, payload >= 0 else {
             throw ValidationError(

@@ -30,8 +30,9 @@ extension ClusterBench {
                                                  payload: payload, server: .callbacks)
             print("cluster transport=nng-raw clients=\(count) rpc_per_s=\(Int(rawRate.rounded()))")
             fflush(nil)
-            let result = try await CoordinatorBench.measure(workers: count, seconds: seconds, synchronous: sync,
-                                                           gather: !noGather)
+            let result = try await CoordinatorBench.measure(
+                workers: count, seconds: seconds, synchronous: sync, gather: !noGather,
+                placement: CommitPlacement(rawValue: commits) ?? .automatic)
             let efficiency = result.rpcPerSecond / rawRate
             print("cluster workers=\(count) trials_per_s=\(Int(result.trialsPerSecond)) "
                 + "rpc_per_s=\(Int(result.rpcPerSecond)) efficiency=\(String(format: "%.2f", efficiency))")
@@ -61,8 +62,8 @@ enum CoordinatorBench {
         var pruned: Int
     }
 
-    static func measure(workers: Int, seconds: Double, synchronous: StoreOptions.Synchronous, gather: Bool) async throws
-        -> Result
+    static func measure(workers: Int, seconds: Double, synchronous: StoreOptions.Synchronous, gather: Bool,
+                        placement: CommitPlacement) async throws -> Result
     {
         let directory = NSTemporaryDirectory() + "swept-bench-cluster-\(UInt32.random(in: 0...UInt32.max))"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -71,7 +72,8 @@ enum CoordinatorBench {
         let store = try StudyStore.open(at: directory + "/bench.db", options: StoreOptions(synchronous: synchronous))
         var logger = Logger(label: "swept.bench")
         logger.logLevel = .warning
-        let settings = CoordinatorSettings(leaseTTLMillis: 30_000, contexts: 16, gatherCommits: gather)
+        let settings = CoordinatorSettings(leaseTTLMillis: 30_000, contexts: 16, gatherCommits: gather,
+                                           commitPlacement: placement)
         let coordinator = try await Coordinator(store: store, settings: settings,
                                                 secret: secret, logger: logger)
         let port = try coordinator.listen("tcp://127.0.0.1:0")

@@ -129,6 +129,9 @@ struct ClusterTests {
         #expect(!trials.contains { $0.trial.state == .running || $0.trial.state == .waiting })
         let missing = missingAcknowledgements(cluster.allAcks(), in: trials)
         #expect(missing.isEmpty, "acknowledged but not in the store: \(missing.prefix(5))")
+        // The killed coordinator left its change log; the restarted one replayed it into the store.
+        let restartLog = cluster.coordinator?.log ?? ""
+        #expect(restartLog.contains("change-log file"), "no change-log replay at restart: \(restartLog)")
         await cluster.stop()
     }
 

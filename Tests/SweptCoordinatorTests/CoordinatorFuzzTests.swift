@@ -161,7 +161,7 @@ struct CoordinatorFuzzTests {
             Issue.record("status failed after fuzzing: \(status)")
             return
         }
-        let stored = try h.readTrials("fuzz")
+        let stored = try await h.readTrials("fuzz")
         #expect(cluster.studies.first.map { Int($0.counts.complete) } == stored.filter { $0.trial.state == .complete }.count)
     }
 }

@@ -112,7 +112,9 @@ final class Harness: @unchecked Sendable {
         return nil
     }
 
-    func readTrials(_ study: String) throws -> [StoredTrial] {
+    /// The study's trials as a reader of the store file sees them once every acknowledged change is applied.
+    func readTrials(_ study: String) async throws -> [StoredTrial] {
+        await coordinator.flushStore()
         let reader = try StudyStore.open(at: storePath, options: .reader)
         guard let record = try reader.study(named: study) else { return [] }
         return try reader.trials(in: record.id)

@@ -25,7 +25,7 @@ struct CoordinatorProtocolTests {
         let finish = await h.send(.finishTrial(TrialFinish(trialID: assignment.trialID, leaseEpoch: 1,
                                                            outcome: .complete(values: [1.0]))))
         #expect(finish == .acknowledged)
-        let trials = try h.readTrials("life")
+        let trials = try await h.readTrials("life")
         #expect(trials.count == 1)
         #expect(trials.first?.trial.state == .complete)
         #expect(trials.first?.trial.intermediateValues == [0: 3, 1: 2, 2: 1])
@@ -48,7 +48,7 @@ struct CoordinatorProtocolTests {
         async let b = h.coordinator.handle(WireRequest(header: WireHeader(senderID: "w1", incarnation: 1, requestID: 2000), body: body))
         let (ra, rb) = await (a, b)
         #expect(ra == rb)
-        #expect(try h.readTrials("dup").count == 2)
+        #expect(try await h.readTrials("dup").count == 2)
     }
 
     @Test("a stale lease epoch gets revoked and changes nothing")
@@ -66,7 +66,7 @@ struct CoordinatorProtocolTests {
         let other = await h.send(.reportIntermediate(IntermediateReport(
             trialID: assignment.trialID, leaseEpoch: assignment.leaseEpoch, step: 0, value: 1)), from: "w2")
         #expect(other.errorCode == .notRegistered)
-        let trial = try #require(try h.readTrials("stale").first)
+        let trial = try #require(try await h.readTrials("stale").first)
         #expect(trial.trial.state == .running)
         #expect(trial.trial.intermediateValues.isEmpty)
     }
@@ -77,7 +77,7 @@ struct CoordinatorProtocolTests {
         try await h.launch("expire", trials: 2, maxRetries: 1)
         await h.register("w1")
         let lost = try #require(await h.acquire("w1"))
-        let expired = await eventually(timeout: 10) { try h.readTrials("expire").first?.trial.state == .fail }
+        let expired = await eventually(timeout: 10) { try await h.readTrials("expire").first?.trial.state == .fail }
         #expect(expired)
         let late = await h.send(.reportIntermediate(IntermediateReport(
             trialID: lost.trialID, leaseEpoch: lost.leaseEpoch, step: 0, value: 1)))
@@ -86,7 +86,7 @@ struct CoordinatorProtocolTests {
         let retry = try #require(await h.acquire("w2"))
         #expect(retry.number == 1)
         #expect(retry.parameters == lost.parameters)
-        let trials = try h.readTrials("expire")
+        let trials = try await h.readTrials("expire")
         #expect(trials[0].trial.state == .fail)
         #expect(trials[0].trial.systemAttributes["fail_reason"] == .string("lost"))
         #expect(trials[1].trial.systemAttributes["retry_of"] == .int(0))
@@ -115,7 +115,7 @@ struct CoordinatorProtocolTests {
         // Without heartbeats the next lease expires once the clock passes its deadline.
         let silent = try #require(await h.acquire("w1"))
         clock.advance(by: 1.5)
-        let lost = await eventually(timeout: 10) { try h.readTrials("beat")[1].trial.state == .fail }
+        let lost = await eventually(timeout: 10) { try await h.readTrials("beat")[1].trial.state == .fail }
         #expect(lost)
         let late = await h.send(.heartbeat(Heartbeat(leases: [TrialLease(trialID: silent.trialID, leaseEpoch: 1)])))
         #expect(late == .heartbeatAck(HeartbeatAck(leaseTTLMillis: 1_000, verdicts: [
@@ -159,7 +159,7 @@ struct CoordinatorProtocolTests {
         #expect(reply.decision == .prune)
         #expect(await h.send(.finishTrial(TrialFinish(trialID: worse.trialID, leaseEpoch: 1, outcome: .pruned)))
                 == .acknowledged)
-        #expect(try h.readTrials("prune")[2].trial.state == .pruned)
+        #expect(try await h.readTrials("prune")[2].trial.state == .pruned)
     }
 
     @Test("a restart rebuilds studies and leases from the store; live leases go on")
@@ -209,7 +209,7 @@ struct CoordinatorProtocolTests {
         for round in 1...2 {
             _ = try #require(await h.acquire("w1"))
             let lost = await eventually(timeout: 10) {
-                try h.readTrials("flaky").filter { $0.trial.state == .fail }.count == round
+                try await h.readTrials("flaky").filter { $0.trial.state == .fail }.count == round
             }
             #expect(lost)
         }
@@ -246,13 +246,13 @@ struct CoordinatorProtocolTests {
 }
 
 /// Waits until `condition` holds or `timeout` seconds pass.
-func eventually(timeout: Double, _ condition: () throws -> Bool) async -> Bool {
+func eventually(timeout: Double, _ condition: () async throws -> Bool) async -> Bool {
     let deadline = Date().addingTimeInterval(timeout)
     while Date() < deadline {
-        if (try? condition()) == true { return true }
+        if (try? await condition()) == true { return true }
         try? await Task.sleep(for: .milliseconds(20))
     }
-    return (try? condition()) == true
+    return (try? await condition()) == true
 }
 
 @Suite("Study specs")

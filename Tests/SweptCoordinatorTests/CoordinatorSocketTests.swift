@@ -76,7 +76,7 @@ struct CoordinatorSocketTests {
                 _ = try await client.call(body, timeout: .seconds(60))
             }
         }
-        #expect(try h.readTrials("guarded").isEmpty)
+        #expect(try await h.readTrials("guarded").isEmpty)
         let status = await h.send(.status(StudyReference(study: "guarded")), from: "cli")
         guard case .status(let cluster) = status else {
             Issue.record("status failed: \(status)")

@@ -42,7 +42,7 @@ struct SchemaTests {
         }
         #expect(version == ["version_info_id": 1, "schema_version": 12, "library_version": "5.0.0"])
         #expect(alembic == "v3.2.0.a")
-        #expect(migrations == [1, 2, 3])
+        #expect(migrations == [1, 2, 3, 4])
         #expect(mode == "wal")
         try queue.close()
     }

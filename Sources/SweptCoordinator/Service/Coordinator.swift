@@ -39,11 +39,23 @@ public final class Coordinator: Sendable {
         let codec = WireCodec(secret: secret, maxMessageSize: maxMessageSize)
         let server = try WireServer(codec: codec, identity: WireIdentity(senderID: senderID))
         self.server = server
-        journal = StoreJournal(store: store, gatherCommits: settings.gatherCommits) { error in
-            logger.critical("store commit failed; stopping so a restart rebuilds from the store: \(error)")
-            failure.value.withLock { $0 = error }
-            server.close()
+        let replay = store.changeLogReplay
+        if !replay.isEmpty {
+            let torn = replay.tornBytes > 0 ? "; ignored a torn tail of \(replay.tornBytes) bytes" : ""
+            logger.notice("replayed \(replay.changes) acknowledged changes from \(replay.files) change-log file(s)\(torn)")
+            for reason in replay.failures { logger.error("a logged change could not be applied: \(reason)") }
         }
+        journal = try StoreJournal(
+            store: store, gatherCommits: settings.gatherCommits, placement: settings.commitPlacement,
+            applyInterval: Double(settings.applyIntervalMillis) / 1000, clock: { store.currentTime() },
+            onFailure: { error in
+                logger.critical("store write failed; stopping so a restart rebuilds from the store: \(error)")
+                failure.value.withLock { $0 = error }
+                server.close()
+            },
+            onApplyErrors: { errors in
+                for error in errors { logger.error("a logged change could not be applied to the store: \(error)") }
+            })
         cache = ReplyCache(limit: settings.replyCachePerSender)
         core = CoordinatorCore(settings: settings, journal: journal, nextTrialID: try store.maxTrialID() + 1,
                                clock: clock)
@@ -91,8 +103,15 @@ public final class Coordinator: Sendable {
         }
     }
 
-    /// Group commits made by the journal since start.
+    /// Batches written to the change log since start (each acknowledged every request it covered).
     public var commitBatches: Int { journal.batches }
+
+    /// Returns once every change acknowledged so far is applied to the SQLite store, so that readers of the
+    /// store file see it (the coordinator applies its change log in the background within
+    /// `CoordinatorSettings.applyIntervalMillis`).
+    public func flushStore() async {
+        await journal.flush()
+    }
 
     /// Lost leases detected since start.
     public var lostLeaseCount: Int {

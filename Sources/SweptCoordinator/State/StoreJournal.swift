@@ -1,18 +1,23 @@
 import Foundation
 import SweptStore
 
-/// The coordinator's ordered, group-committed path into the store.
+/// The coordinator's ordered path into the store: changes are acknowledged once they are in the change log,
+/// and applied to SQLite in the background.
 ///
-/// The coordinator decides in memory, then appends the resulting changes here synchronously — so the store
-/// sees them in exactly the order they were decided — and sends the reply only once the changes are committed
-/// ("durable before reply"): `whenDurable` calls back, `wait` suspends.
+/// The coordinator decides in memory, then appends the resulting changes here synchronously — so they keep
+/// exactly the order they were decided in — and sends the reply only once they are written to the store's
+/// change log (`ChangeLog`: one `write` per batch, with `synchronous=full` also one `fdatasync`): "durable
+/// before reply". `whenDurable` calls back, `wait` suspends.
 ///
-/// One commit thread (`CommitThread`) does every commit: it takes everything pending, applies it in one
-/// transaction (with `synchronous=full`, one fsync), then calls back every request the batch covered. Requests
-/// that arrive while it commits are appended meanwhile and go together into the next commit, so a busy
-/// coordinator shares each fsync among all of them, and no request-serving thread ever blocks in the
-/// store: they keep decoding and deciding while the disk works. The thread exits after a second with nothing to
-/// commit and is started again by the next append.
+/// Who writes the log (`CommitPlacement`): by default the request that finds no write running writes everything
+/// pending on its own thread and sends the replies it covered, while requests arriving meanwhile ride along in
+/// its next write (leader); with an fsync per write, one commit thread does it and gathers requests into
+/// batches (`CommitGather`), so no serving thread waits for the disk.
+///
+/// The applier thread commits the logged batches to SQLite at most every `applyInterval`, many batches in one
+/// transaction that also records the last applied sequence number; finished log files it covered are deleted
+/// (the file being written is kept until it reaches its size limit, or the coordinator stops).
+/// After a crash, opening the store replays what the log holds beyond that number.
 final class StoreJournal: @unchecked Sendable {
     /// A position in the journal: the changes of one decision.
     struct Ticket: Sendable {
@@ -31,30 +36,52 @@ final class StoreJournal: @unchecked Sendable {
     // All state below is guarded by `condition`.
     private let condition = NSCondition()
     private var pending: [StoreMutation] = []
-    private var nextSequence: UInt64 = 1
-    private var committed: UInt64 = 0
+    private var nextSequence: UInt64
+    private var logged: UInt64
+    private var applied: UInt64
     private var failure: StoreError?
-    private var errors: [UInt64: StoreError] = [:]
     private var waiters: [Waiter] = []
     private var batchCount = 0
     private var threadRunning = false
+    private var committing = false
     private var gather: CommitGather
     private var gathering = false
+    private var unapplied: [LoggedBatch] = []
+    private var applierRunning = false
+    private var flushWaiters: [(UInt64, CheckedContinuation<Void, Never>)] = []
 
     private let store: StudyStore
+    private let log: ChangeLog
+    private let placement: CommitPlacement
+    private let applyInterval: TimeInterval
+    private let clock: @Sendable () -> Double
     private let onFailure: @Sendable (StoreError) -> Void
-    /// How long the commit thread lingers with nothing to do before it exits.
+    private let onApplyErrors: @Sendable ([StoreError]) -> Void
+    /// How long the commit and applier threads linger with nothing to do before they exit.
     private let idleExit: TimeInterval = 1
 
-    /// Creates a journal over `store`; `onFailure` runs once if a commit fails (the memory is then ahead of the
-    /// store, and the coordinator must stop and be restarted from the store).
-    init(store: StudyStore, gatherCommits: Bool = true, onFailure: @escaping @Sendable (StoreError) -> Void) {
+    /// Creates a journal over `store`, numbering changes after the store's last applied one. `onFailure` runs
+    /// once if writing the log or applying it fails as a whole (the coordinator must then stop; a restart
+    /// replays the log); `onApplyErrors` reports single logged changes the store refused (each rolled back alone).
+    init(store: StudyStore, gatherCommits: Bool = true, placement: CommitPlacement = .automatic,
+         applyInterval: TimeInterval = 0.01, clock: @escaping @Sendable () -> Double = SystemClock.now,
+         onFailure: @escaping @Sendable (StoreError) -> Void,
+         onApplyErrors: @escaping @Sendable ([StoreError]) -> Void = { _ in }) throws {
         gather = CommitGather(enabled: gatherCommits)
         self.store = store
+        self.placement = placement.resolved(for: store.options.synchronous)
+        self.applyInterval = max(applyInterval, 0)
+        self.clock = clock
         self.onFailure = onFailure
+        self.onApplyErrors = onApplyErrors
+        log = ChangeLog(storePath: store.path, fsync: store.options.synchronous == .full)
+        let start = try store.appliedChangeSequence()
+        nextSequence = start + 1
+        logged = start
+        applied = start
     }
 
-    /// Appends changes (in order) and returns their ticket; never blocks on the store.
+    /// Appends changes (in order) and returns their ticket; never blocks on the disk.
     func append(_ mutations: [StoreMutation]) -> Ticket {
         if mutations.isEmpty { return .empty }
         condition.lock()
@@ -62,35 +89,36 @@ final class StoreJournal: @unchecked Sendable {
         nextSequence += UInt64(mutations.count)
         let ticket = Ticket(first: first, last: nextSequence - 1)
         if failure != nil {
-            // A commit failed: nothing more is written; waiting on this ticket reports the failure.
+            // Writing failed: nothing more is written; waiting on this ticket reports the failure.
             condition.unlock()
             return ticket
         }
         pending.append(contentsOf: mutations)
-        if !threadRunning {
-            threadRunning = true
-            let thread = Thread { [self] in commitLoop() }
-            thread.name = "swept-commit"
-            thread.start()
-        } else {
-            condition.signal()
+        if placement == .commitThread {
+            if !threadRunning {
+                threadRunning = true
+                let thread = Thread { [self] in commitLoop() }
+                thread.name = "swept-commit"
+                thread.start()
+            } else {
+                condition.broadcast()
+            }
         }
         condition.unlock()
         return ticket
     }
 
-    /// Calls `callback` once every change of `ticket` is committed — at once (on this thread) when they already
-    /// are, else on the commit thread — with the first change's error or the commit's, or `nil`.
+    /// Calls `callback` once every change of `ticket` is in the change log — at once (on this thread) when they
+    /// already are, else on the thread that writes them — with the write's error or `nil`.
     func whenDurable(_ ticket: Ticket, _ callback: @escaping Callback) {
         if ticket.last < ticket.first {
             callback(nil)
             return
         }
         condition.lock()
-        if ticket.last <= committed {
-            let error = takeError(ticket)
+        if ticket.last <= logged {
             condition.unlock()
-            callback(error)
+            callback(nil)
             return
         }
         if let failure {
@@ -99,11 +127,19 @@ final class StoreJournal: @unchecked Sendable {
             return
         }
         waiters.append(Waiter(ticket: ticket, callback: callback))
-        if gathering { condition.signal() }
+        if placement == .leader {
+            if committing {
+                condition.unlock()  // the running leader's next write covers this ticket
+            } else {
+                lead()
+            }
+            return
+        }
+        if gathering { condition.broadcast() }
         condition.unlock()
     }
 
-    /// Returns once every change of `ticket` is committed; throws the first change's error, or the commit's.
+    /// Returns once every change of `ticket` is in the change log; throws the write's error.
     func wait(_ ticket: Ticket) async throws {
         let error: StoreError? = await withCheckedContinuation { continuation in
             whenDurable(ticket) { continuation.resume(returning: $0) }
@@ -111,7 +147,23 @@ final class StoreJournal: @unchecked Sendable {
         if let error { throw error }
     }
 
-    /// The commit thread: commit what is pending, call back, repeat; exit after `idleExit` with nothing to do.
+    /// Returns once every change logged so far is applied to the SQLite store (or applying failed).
+    func flush() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            condition.lock()
+            let target = logged
+            if applied >= target || failure != nil {
+                condition.unlock()
+                continuation.resume()
+                return
+            }
+            flushWaiters.append((target, continuation))
+            condition.broadcast()
+            condition.unlock()
+        }
+    }
+
+    /// The commit thread: write what is pending, call back, repeat; exit after `idleExit` with nothing to do.
     private func commitLoop() {
         condition.lock()
         while true {
@@ -131,48 +183,9 @@ final class StoreJournal: @unchecked Sendable {
                 gathering = false
                 if waiters.count < plan.count { gather.fellShort(probing: plan.probing) }
             }
-            let batch = pending
-            pending.removeAll(keepingCapacity: true)
-            let first = committed + 1
-            condition.unlock()
-            let started = DispatchTime.now().uptimeNanoseconds
-            let outcome = apply(batch)
-            let seconds = Double(DispatchTime.now().uptimeNanoseconds &- started) / 1e9
-            condition.lock()
-            var ready: [(Callback, StoreError?)] = []
-            var failed: StoreError?
-            switch outcome {
-            case .success(let results):
-                for (offset, error) in results.enumerated() {
-                    if let error { errors[first + UInt64(offset)] = error }
-                }
-                committed = first + UInt64(batch.count) - 1
-                batchCount += 1
-                let done = committed
-                var still: [Waiter] = []
-                still.reserveCapacity(waiters.count)
-                for waiter in waiters {
-                    if waiter.ticket.last <= done {
-                        ready.append((waiter.callback, takeError(waiter.ticket)))
-                    } else {
-                        still.append(waiter)
-                    }
-                }
-                waiters = still
-                gather.committed(covered: ready.count, seconds: seconds, workLeft: !pending.isEmpty)
-            case .failure(let error):
-                failure = error
-                failed = error
-                pending.removeAll()
-                ready = waiters.map { ($0.callback, error) }
-                waiters.removeAll()
-            }
-            condition.unlock()
-            for (callback, error) in ready { callback(error) }
-            if let failed { onFailure(failed) }
-            condition.lock()
+            writePendingAndCallBack()
             if failure != nil {
-                // Nothing more is committed; later waiters get the failure at once.
+                // Nothing more is written; later waiters get the failure at once.
                 threadRunning = false
                 condition.unlock()
                 return
@@ -180,37 +193,144 @@ final class StoreJournal: @unchecked Sendable {
         }
     }
 
-    private func apply(_ batch: [StoreMutation]) -> Result<[StoreError?], StoreError> {
+    /// Leader writes: the caller that finds no write running writes everything pending on its own thread, calls
+    /// back every request covered, and repeats while requests that arrived meanwhile are pending. Call with the
+    /// lock held; returns with it released.
+    private func lead() {
+        committing = true
+        while !pending.isEmpty, failure == nil {
+            writePendingAndCallBack()
+        }
+        committing = false
+        condition.unlock()
+    }
+
+    /// Writes everything pending to the change log as one batch, then calls back every waiter it covered and
+    /// hands the batch to the applier. Call with the lock held; returns with it held.
+    private func writePendingAndCallBack() {
+        let batch = LoggedBatch(firstSequence: logged + 1, decidedAt: clock(), mutations: pending)
+        pending.removeAll(keepingCapacity: true)
+        condition.unlock()
+        let started = DispatchTime.now().uptimeNanoseconds
+        var failed: StoreError?
         do {
-            return .success(try store.applySynchronously(batch))
+            try log.append(batch)
         } catch let error as StoreError {
-            return .failure(error)
+            failed = error
         } catch {
-            return .failure(StoreError(.sqlite, "commit failed: \(error)"))
+            failed = StoreError(.io, "change log: \(error)")
+        }
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds &- started) / 1e9
+        condition.lock()
+        var ready: [Callback] = []
+        if let failed {
+            failure = failed
+            pending.removeAll()
+            ready = waiters.map(\.callback)
+            waiters.removeAll()
+        } else {
+            logged = batch.lastSequence
+            batchCount += 1
+            var still: [Waiter] = []
+            still.reserveCapacity(waiters.count)
+            for waiter in waiters {
+                if waiter.ticket.last <= logged { ready.append(waiter.callback) } else { still.append(waiter) }
+            }
+            waiters = still
+            gather.committed(covered: ready.count, seconds: seconds, workLeft: !pending.isEmpty)
+            unapplied.append(batch)
+            if !applierRunning {
+                applierRunning = true
+                let thread = Thread { [self] in applyLoop() }
+                thread.name = "swept-apply"
+                thread.start()
+            } else if unapplied.count == 1 {
+                condition.broadcast()  // the applier may be idle-waiting
+            }
+        }
+        condition.unlock()
+        for callback in ready { callback(failed) }
+        if let failed { onFailure(failed) }
+        condition.lock()
+    }
+
+    /// The applier thread: at most every `applyInterval` (sooner when a flush waits), commit every logged batch
+    /// to SQLite in one transaction, then delete the log files it covered.
+    private func applyLoop() {
+        condition.lock()
+        var lastApply = Date.distantPast
+        while true {
+            if unapplied.isEmpty || failure != nil {
+                resumeFlushWaiters()
+                if failure != nil || !condition.wait(until: Date(timeIntervalSinceNow: idleExit)),
+                   unapplied.isEmpty || failure != nil {
+                    applierRunning = false
+                    resumeFlushWaiters()
+                    condition.unlock()
+                    return
+                }
+                continue
+            }
+            let due = lastApply.addingTimeInterval(applyInterval)
+            while flushWaiters.isEmpty, Date() < due, condition.wait(until: due) {}
+            let batches = unapplied
+            unapplied.removeAll(keepingCapacity: true)
+            condition.unlock()
+            lastApply = Date()
+            var refused: [StoreError] = []
+            var failed: StoreError?
+            do {
+                refused = try store.applyLogged(batches).compactMap { $0 }
+            } catch let error as StoreError {
+                failed = error
+            } catch {
+                failed = StoreError(.sqlite, "apply logged changes: \(error)")
+            }
+            if !refused.isEmpty { onApplyErrors(refused) }
+            if let failed {
+                condition.lock()
+                failure = failed
+                condition.unlock()
+                onFailure(failed)
+            } else if let last = batches.last?.lastSequence {
+                log.release(through: last)
+            }
+            condition.lock()
+            if failed == nil, let last = batches.last?.lastSequence { applied = last }
+            resumeFlushWaiters()
         }
     }
 
-    /// Removes and returns the first recorded error among the ticket's changes; call with the lock held.
-    private func takeError(_ ticket: Ticket) -> StoreError? {
-        guard !errors.isEmpty else { return nil }
-        var found: StoreError?
-        for sequence in ticket.first...ticket.last {
-            if let error = errors.removeValue(forKey: sequence), found == nil { found = error }
+    /// Resumes the flushes whose target is applied (all of them after a failure); call with the lock held.
+    private func resumeFlushWaiters() {
+        guard !flushWaiters.isEmpty else { return }
+        var still: [(UInt64, CheckedContinuation<Void, Never>)] = []
+        for (target, continuation) in flushWaiters {
+            if applied >= target || failure != nil { continuation.resume() } else { still.append((target, continuation)) }
         }
-        return found
+        flushWaiters = still
     }
 
-    /// Batches committed so far.
+    /// Batches written to the change log so far.
     var batches: Int {
         condition.lock()
         defer { condition.unlock() }
         return batchCount
     }
 
-    /// Waits until everything appended so far is committed.
+    /// Waits until everything appended so far is logged and applied, then closes the log (its files are gone
+    /// once everything is applied).
     func close() async {
         let last = lastSequence()
         try? await wait(Ticket(first: max(last, 1), last: last))
+        await flush()
+        log.close(applied: appliedSequence())
+    }
+
+    private func appliedSequence() -> UInt64 {
+        condition.lock()
+        defer { condition.unlock() }
+        return applied
     }
 
     private func lastSequence() -> UInt64 {

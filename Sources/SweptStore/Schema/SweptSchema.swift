@@ -30,6 +30,16 @@ enum SweptSchema {
             try db.execute(sql: "DROP INDEX IF EXISTS swept_ix_trial_values_objective_value")
             try BestTable.rebuild(db)
         },
+        SweptMigration(version: 4, name: "change-log") { db in
+            // The last change-log sequence number applied (see `ChangeLog`): one row, 0 until the first apply.
+            try db.execute(sql: """
+                CREATE TABLE swept_change_log (
+                    id INTEGER PRIMARY KEY NOT NULL CHECK (id = 1),
+                    applied INTEGER NOT NULL
+                )
+                """)
+            try db.execute(sql: "INSERT INTO swept_change_log (id, applied) VALUES (1, 0)")
+        },
     ]
 
     /// Migration 3 (lean indexes): `swept_best` (see `BestTable`) replaces the index over every objective value,

@@ -1,0 +1,88 @@
+import Foundation
+import GRDB
+
+/// What opening the store replayed from a change log left by a coordinator that stopped without applying it.
+public struct ChangeLogReplay: Sendable, Equatable {
+    /// Changes applied from the log.
+    public var changes = 0
+    /// Log files read (and then deleted).
+    public var files = 0
+    /// Changes that could not be applied (each rolled back alone), with the reason.
+    public var failures: [String] = []
+    /// Bytes after the last whole record (a write torn by a power loss; never acknowledged).
+    public var tornBytes = 0
+
+    /// Whether there was anything to replay.
+    public var isEmpty: Bool { files == 0 }
+}
+
+extension StudyStore {
+    /// The sequence number of the last change-log change the store holds (0 when none).
+    public func appliedChangeSequence() throws -> UInt64 {
+        try read("read the applied change-log sequence") { db in
+            UInt64(try Int64.fetchOne(db, sql: "SELECT applied FROM swept_change_log WHERE id = 1") ?? 0)
+        }
+    }
+
+    /// Applies logged batches in one transaction and records the last one's sequence number as applied in the
+    /// same transaction. A change that fails is rolled back alone; its error is returned at its index (flattened
+    /// over the batches), `nil` for success.
+    /// - Throws: when the transaction itself cannot commit (nothing of it is then in the store).
+    public func applyLogged(_ batches: [LoggedBatch]) throws -> [StoreError?] {
+        guard committer != nil, let pool = reader as? DatabasePool else {
+            throw StoreError(.readOnly, "apply logged changes: store \(path) was opened read-only")
+        }
+        do {
+            return try pool.writeWithoutTransaction { db in try Self.applyLogged(batches, db, path: path) }
+        } catch {
+            throw StoreError.wrap(error, path: path, doing: "commit logged changes")
+        }
+    }
+
+    static func applyLogged(_ batches: [LoggedBatch], _ db: Database, path: String) throws -> [StoreError?] {
+        guard let last = batches.last?.lastSequence else { return [] }
+        var flat: [(StoreMutation, Double)] = []
+        flat.reserveCapacity(batches.reduce(0) { $0 + $1.mutations.count })
+        for batch in batches {
+            for mutation in batch.mutations { flat.append((mutation, batch.decidedAt)) }
+        }
+        var errors = try BatchTransaction.run(db, count: flat.count + 1, path: path,
+                                              doing: "apply logged change") { index, db in
+            if index == flat.count {
+                try db.cachedStatement(sql: "UPDATE swept_change_log SET applied = ? WHERE id = 1")
+                    .execute(arguments: [Int64(bitPattern: last)])
+            } else {
+                try apply(flat[index].0, db, now: flat[index].1)
+            }
+        }
+        errors.removeLast()
+        return errors
+    }
+
+    /// Applies every logged change beyond the store's applied sequence number, then deletes the log files.
+    static func replayChangeLog(_ pool: DatabasePool, path: String) throws -> ChangeLogReplay {
+        let files = ChangeLog.segmentPaths(storePath: path)
+        var report = ChangeLogReplay()
+        guard !files.isEmpty else { return report }
+        try pool.writeWithoutTransaction { db in
+            var applied = UInt64(try Int64.fetchOne(db, sql: "SELECT applied FROM swept_change_log WHERE id = 1") ?? 0)
+            for file in files {
+                let (batches, torn) = try ChangeLog.read(segment: file)
+                report.tornBytes += torn
+                let pending = batches.compactMap { batch -> LoggedBatch? in
+                    guard batch.lastSequence > applied else { return nil }
+                    let skip = batch.firstSequence > applied ? 0 : Int(applied - batch.firstSequence + 1)
+                    return LoggedBatch(firstSequence: batch.firstSequence + UInt64(skip),
+                                       decidedAt: batch.decidedAt, mutations: Array(batch.mutations.dropFirst(skip)))
+                }
+                let errors = try applyLogged(pending, db, path: path)
+                report.changes += errors.count
+                report.failures += errors.compactMap { $0.map(\.message) }
+                applied = pending.last?.lastSequence ?? applied
+            }
+        }
+        for file in files { unlink(file) }
+        report.files = files.count
+        return report
+    }
+}
