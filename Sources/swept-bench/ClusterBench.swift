@@ -32,8 +32,8 @@ struct ClusterBench: AsyncParsableCommand {
     @Flag(help: "Measure only the raw transport and the codec, not the coordinator.")
     var raw = false
 
-    @Option(help: "Store durability for the coordinator runs: full (the coordinator's default), normal or off.")
-    var synchronous: String = "full"
+    @Option(help: "Store durability for the coordinator runs: normal (the coordinator's default), full or off.")
+    var synchronous: String = "normal"
 
     @Flag(help: "Coordinator runs: commit as soon as anything is pending (no gathering of requests per commit).")
     var noGather = false

@@ -15,7 +15,9 @@ extension ClusterBench {
         }
         let sync = StoreOptions.Synchronous(rawValue: synchronous.uppercased()) ?? .normal
         let commit = try await CommitBench.microsecondsPerCommit(synchronous: sync)
-        print("cluster commit store=\(synchronous) us_per_commit=\(Int(commit.rounded()))")
+        let logWrite = try CommitBench.microsecondsPerLogWrite(synchronous: sync)
+        print("cluster commit store=\(synchronous) us_per_log_write=\(String(format: "%.1f", logWrite)) "
+            + "us_per_sqlite_commit=\(Int(commit.rounded()))")
         fflush(nil)
         for count in clients {
             let handler = try await HandlerBench.measure(workers: count, seconds: seconds, synchronous: sync)
@@ -170,8 +172,24 @@ enum CoordinatorBench {
     }
 }
 
-/// The cost of one coordinator commit alone: sequential one-report batches through `StudyStore.applySynchronously`.
+/// The cost of making one change durable alone: a one-report batch appended to the change log (what a reply waits
+/// for), and a one-report SQLite commit through `StudyStore.applySynchronously` (what the applier batches).
 enum CommitBench {
+    static func microsecondsPerLogWrite(synchronous: StoreOptions.Synchronous, count: Int = 3_000) throws -> Double {
+        let directory = NSTemporaryDirectory() + "swept-bench-log-\(UInt32.random(in: 0...UInt32.max))"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let log = ChangeLog(storePath: directory + "/log.db", fsync: synchronous == .full)
+        let start = monotonicSeconds()
+        for step in 0..<count {
+            try log.append(LoggedBatch(firstSequence: UInt64(step + 1), decidedAt: 0,
+                                       mutations: [.report(trial: TrialID(rawValue: 1), step: step, value: 0.5)]))
+        }
+        let elapsed = monotonicSeconds() - start
+        log.close(applied: UInt64(count))
+        return elapsed / Double(count) * 1e6
+    }
+
     static func microsecondsPerCommit(synchronous: StoreOptions.Synchronous, count: Int = 3_000) async throws -> Double {
         let directory = NSTemporaryDirectory() + "swept-bench-commit-\(UInt32.random(in: 0...UInt32.max))"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)

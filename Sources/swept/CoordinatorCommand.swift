@@ -53,8 +53,15 @@ struct CoordinatorCommand: AsyncParsableCommand {
     @Option(name: .customLong("quarantine-seconds"), help: "How long a quarantine lasts.")
     var quarantineSeconds: Double = 300
 
-    @Option(help: "SQLite durability: full (fsync every commit), normal or off.")
-    var synchronous: String = "full"
+    @Option(help: ArgumentHelp(
+        "Durability of acknowledged changes: normal, full or off.",
+        discussion: """
+            normal: a change is acknowledged once it is written to the store's change log — safe against a \
+            coordinator crash (kill -9 included), not against a power loss of the head node. full: also \
+            fdatasync before acknowledging (power-loss safe; one disk sync per batch of requests). off: like \
+            normal, and SQLite skips its own syncs too (throwaway studies).
+            """))
+    var synchronous: String = "normal"
 
     @Option(name: .customLong("port-file"), help: "Write the bound TCP port to this file once listening.")
     var portFile: String?
@@ -83,7 +90,7 @@ struct CoordinatorCommand: AsyncParsableCommand {
             maxAcquireWaitMillis: UInt32(maxAcquireWait * 1000), contexts: contexts,
             flapFailures: quarantineFailures, flapWindowSeconds: quarantineWindow,
             quarantineSeconds: quarantineSeconds)
-        let options = StoreOptions(synchronous: StoreOptions.Synchronous(rawValue: synchronous.uppercased()) ?? .full)
+        let options = StoreOptions(synchronous: StoreOptions.Synchronous(rawValue: synchronous.uppercased()) ?? .normal)
         let studyStore = try StudyStore.open(at: store, options: options)
         let coordinator = try await Coordinator(store: studyStore, settings: settings, secret: secret, logger: logger)
         let port = try coordinator.listen(listen, tls: security.tls)

@@ -42,7 +42,7 @@ final class LocalCluster: Sendable {
             throw CLIFailure.failure("cannot write the run's secret to \(secretPath)")
         }
         let secret = try WireSecret(contentsOfFile: secretPath)
-        let store = try StudyStore.open(at: path, options: StoreOptions(synchronous: .full))
+        let store = try StudyStore.open(at: path, options: StoreOptions(synchronous: .normal))
         var logger = Logger(label: "swept.coordinator")
         logger.logLevel = logLevel
         let coordinator: Coordinator
