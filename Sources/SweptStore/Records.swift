@@ -120,7 +120,8 @@ public struct Lease: Hashable, Sendable {
     public let trial: TrialID
     /// The worker holding (or last holding) it.
     public let worker: String
-    /// Fencing epoch: grows by one with every grant of this trial.
+    /// Fencing epoch: grows with every grant of this trial — by one within a coordinator start, and past
+    /// (generation − 1) · 2²⁴ after the store's n-th coordinator start (see `StudyStore.beginCoordinatorGeneration`).
     public let epoch: Int
     /// Seconds since 1970 UTC after which the lease is void.
     public let deadline: Double

@@ -180,6 +180,12 @@ struct CoordinatorProtocolTests {
         let next = try #require(await h.acquire("w1"))
         #expect(next.number == 1)
         #expect(next.trialID > running.trialID)
+        // Grants after the restart are fenced above every epoch of the coordinator's earlier start, so a lease that
+        // a power loss erased from the store can never be mistaken for a new one on a reused trial id.
+        #expect(running.leaseEpoch == 1)
+        #expect(next.leaseEpoch == (1 << 24) + 1)
+        #expect(await h.send(.finishTrial(TrialFinish(trialID: next.trialID, leaseEpoch: 1,
+                                                      outcome: .complete(values: [1])))).decision == .revoked)
     }
 
     @Test("a released trial goes to the next worker under a new epoch")

@@ -58,7 +58,7 @@ public final class Coordinator: Sendable {
             })
         cache = ReplyCache(limit: settings.replyCachePerSender)
         core = CoordinatorCore(settings: settings, journal: journal, nextTrialID: try store.maxTrialID() + 1,
-                               clock: clock)
+                               generation: try store.beginCoordinatorGeneration(), clock: clock)
         let skipped = try core.sync { try $0.restore(from: store) }
         for reason in skipped { logger.warning("study not resumed: \(reason)") }
         let counts = core.sync { $0.restoredCounts() }

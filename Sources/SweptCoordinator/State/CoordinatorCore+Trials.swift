@@ -56,7 +56,7 @@ extension CoordinatorCore {
         let deadline = now + settings.leaseTTL
         if !runtime.orphans.isEmpty {
             let number = runtime.orphans.removeFirst()
-            let epoch = (runtime.epochs[number] ?? 0) + 1
+            let epoch = max(runtime.epochs[number] ?? 0, epochFloor) + 1
             runtime.epochs[number] = epoch
             runtime.leases[number] = HeldLease(worker: worker, epoch: epoch, deadline: deadline)
             runtime.workerOf[number] = worker
@@ -106,7 +106,7 @@ extension CoordinatorCore {
         var system = frozen.systemAttributes
         system[FrozenTrial.fixedParamsKey] = nil
         for key in ["retry_of", "failed_trial", "retry_history"] { system[key] = nil }
-        let epoch = (runtime.epochs[number] ?? 0) + 1
+        let epoch = max(runtime.epochs[number] ?? 0, epochFloor) + 1
         runtime.epochs[number] = epoch
         runtime.leases[number] = HeldLease(worker: worker, epoch: epoch, deadline: deadline)
         runtime.workerOf[number] = worker

@@ -35,12 +35,17 @@ final class CoordinatorCore: @unchecked Sendable {
     var trialIndex: [Int64: (study: StudyID, number: Int)] = [:]
     var workers: [String: WorkerState] = [:]
     var nextTrialID: Int64
+    /// Every lease granted by this coordinator start has an epoch above this: (generation − 1) · 2²⁴, where the
+    /// generation counts coordinator starts on the store. A lease acknowledged just before a power loss that the
+    /// store then lost can therefore never match a grant made after the restart, even for a reused trial id.
+    let epochFloor: Int
     var roundRobin = 0
     /// Lost leases detected so far (for tests and status).
     var lostLeases = 0
 
-    init(settings: CoordinatorSettings, journal: StoreJournal, nextTrialID: Int64,
+    init(settings: CoordinatorSettings, journal: StoreJournal, nextTrialID: Int64, generation: Int = 1,
          clock: @escaping @Sendable () -> Double) {
+        epochFloor = max(generation - 1, 0) << 24
         self.settings = settings
         self.journal = journal
         self.nextTrialID = nextTrialID

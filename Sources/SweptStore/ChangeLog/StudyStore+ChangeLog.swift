@@ -24,6 +24,27 @@ extension StudyStore {
         }
     }
 
+    /// Counts one more coordinator start and returns the new count (1 for the first), committed with an fsync
+    /// whatever the store's `synchronous` setting, so that no later power loss can hand the same number out twice.
+    public func beginCoordinatorGeneration() throws -> Int {
+        guard committer != nil, let pool = reader as? DatabasePool else {
+            throw StoreError(.readOnly, "begin a coordinator generation: store \(path) was opened read-only")
+        }
+        do {
+            return try pool.writeWithoutTransaction { db -> Int in
+                try db.execute(sql: "PRAGMA synchronous = FULL")
+                defer { try? db.execute(sql: "PRAGMA synchronous = \(options.synchronous.rawValue)") }
+                try db.inTransaction(.immediate) {
+                    try db.execute(sql: "UPDATE swept_change_log SET generation = generation + 1 WHERE id = 1")
+                    return .commit
+                }
+                return try Int.fetchOne(db, sql: "SELECT generation FROM swept_change_log WHERE id = 1") ?? 0
+            }
+        } catch {
+            throw StoreError.wrap(error, path: path, doing: "begin a coordinator generation")
+        }
+    }
+
     /// Applies logged batches in one transaction and records the last one's sequence number as applied in the
     /// same transaction. A change that fails is rolled back alone; its error is returned at its index (flattened
     /// over the batches), `nil` for success.

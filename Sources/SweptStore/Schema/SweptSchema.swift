@@ -31,14 +31,16 @@ enum SweptSchema {
             try BestTable.rebuild(db)
         },
         SweptMigration(version: 4, name: "change-log") { db in
-            // The last change-log sequence number applied (see `ChangeLog`): one row, 0 until the first apply.
+            // One row: the last change-log sequence number applied (see `ChangeLog`), and the number of
+            // coordinator starts (`generation`), which fences lease epochs across restarts.
             try db.execute(sql: """
                 CREATE TABLE swept_change_log (
                     id INTEGER PRIMARY KEY NOT NULL CHECK (id = 1),
-                    applied INTEGER NOT NULL
+                    applied INTEGER NOT NULL,
+                    generation INTEGER NOT NULL
                 )
                 """)
-            try db.execute(sql: "INSERT INTO swept_change_log (id, applied) VALUES (1, 0)")
+            try db.execute(sql: "INSERT INTO swept_change_log (id, applied, generation) VALUES (1, 0, 0)")
         },
     ]
 
