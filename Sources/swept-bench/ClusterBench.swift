@@ -47,7 +47,7 @@ struct ClusterBench: AsyncParsableCommand {
     @Option(help: "Seconds to measure each client count.")
     var seconds: Double = 2
 
-    @Option(help: "Contexts serving on the REP side.")
+    @Option(help: "Contexts serving on the REP side (the echo server's and the coordinator's).")
     var contexts: Int = 16
 
     @Option(help: "Requests each client keeps in flight (one context each), pipelined on its connection.")

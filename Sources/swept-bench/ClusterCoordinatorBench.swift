@@ -34,7 +34,7 @@ extension ClusterBench {
             fflush(nil)
             let result = try await CoordinatorBench.measure(
                 workers: count, seconds: seconds, synchronous: sync, gather: !noGather,
-                placement: CommitPlacement(rawValue: commits) ?? .automatic)
+                placement: CommitPlacement(rawValue: commits) ?? .automatic, contexts: contexts)
             let efficiency = result.rpcPerSecond / rawRate
             print("cluster workers=\(count) trials_per_s=\(Int(result.trialsPerSecond)) "
                 + "rpc_per_s=\(Int(result.rpcPerSecond)) efficiency=\(String(format: "%.2f", efficiency))")
@@ -65,7 +65,7 @@ enum CoordinatorBench {
     }
 
     static func measure(workers: Int, seconds: Double, synchronous: StoreOptions.Synchronous, gather: Bool,
-                        placement: CommitPlacement) async throws -> Result
+                        placement: CommitPlacement, contexts: Int) async throws -> Result
     {
         let directory = NSTemporaryDirectory() + "swept-bench-cluster-\(UInt32.random(in: 0...UInt32.max))"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -74,7 +74,7 @@ enum CoordinatorBench {
         let store = try StudyStore.open(at: directory + "/bench.db", options: StoreOptions(synchronous: synchronous))
         var logger = Logger(label: "swept.bench")
         logger.logLevel = .warning
-        let settings = CoordinatorSettings(leaseTTLMillis: 30_000, contexts: 16, gatherCommits: gather,
+        let settings = CoordinatorSettings(leaseTTLMillis: 30_000, contexts: contexts, gatherCommits: gather,
                                            commitPlacement: placement)
         let coordinator = try await Coordinator(store: store, settings: settings,
                                                 secret: secret, logger: logger)
