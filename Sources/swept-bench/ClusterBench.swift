@@ -2,7 +2,6 @@ import ArgumentParser
 import SweptCoordinator
 import SweptStore
 import SweptWire
-import Synchronization
 
 /// `swept-bench cluster`: trials and RPCs per second through a real coordinator on tcp loopback against the raw
 /// nng REQ/REP rate with the same client count (`--raw`: the transport and the codec cost only).
@@ -50,6 +49,9 @@ struct ClusterBench: AsyncParsableCommand {
     @Option(help: "Contexts serving on the REP side (the echo server's and the coordinator's).")
     var contexts: Int = 16
 
+    @Flag(help: "Run the clients in this process instead of a child process (they then share its nng threads).")
+    var inProcess = false
+
     @Option(help: "Requests each client keeps in flight (one context each), pipelined on its connection.")
     var inflight: Int = 1
 
@@ -82,7 +84,7 @@ struct ClusterBench: AsyncParsableCommand {
             for kind in [RawServer.tasks, .callbacks] {
                 let rate = try await Self.rawRate(
                     clients: count, inflight: inflight, seconds: seconds, contexts: contexts,
-                    payload: payload, server: kind)
+                    payload: payload, server: kind, inProcess: inProcess)
                 let name = kind == .tasks ? "nng-raw-tasks" : "nng-raw"
                 print("cluster transport=\(name) clients=\(count)\(pipelined) rpc_per_s=\(Int(rate.rounded()))")
             }
@@ -98,9 +100,10 @@ struct ClusterBench: AsyncParsableCommand {
         case tasks
     }
 
-    /// Requests per second of `clients` sequential REQ sockets against one echoing REP socket.
+    /// Requests per second of `clients` sequential REQ sockets against one echoing REP socket; the clients run
+    /// in a child process unless `inProcess`.
     static func rawRate(clients: Int, inflight: Int, seconds: Double, contexts: Int, payload: Int,
-                        server kind: RawServer = .callbacks) async throws -> Double
+                        server kind: RawServer = .callbacks, inProcess: Bool = false) async throws -> Double
     {
         let secret = try WireSecret(bytes: Array("swept-bench-raw-transport-secret".utf8))
         let server = try WireServer(codec: WireCodec(secret: secret), identity: WireIdentity(senderID: "echo"))
@@ -113,45 +116,20 @@ struct ClusterBench: AsyncParsableCommand {
             serving = Task { try? await server.runRaw(contexts: contexts) { $0 } }
         }
         defer { server.close() }
-        let sockets = try (0..<clients).map { _ in try WireSocket(.request) }
-        defer { for socket in sockets { socket.close() } }
-        for socket in sockets { try socket.dial("tcp://127.0.0.1:\(port)") }
-        let body = [UInt8](repeating: 0x5A, count: payload)
-        let flags = RunFlags()
-        let clock = ContinuousClock()
-        let elapsed = try await withThrowingTaskGroup(of: Void.self) { group -> Duration in
-            for socket in sockets {
-                for context in try (0..<inflight).map({ _ in try socket.makeContext() }) {
-                    group.addTask {
-                        while !flags.stop.load(ordering: .relaxed) {
-                            _ = try await context.request(body)
-                            if flags.measuring.load(ordering: .relaxed) { flags.completed.add(1, ordering: .relaxed) }
-                        }
-                    }
-                }
-            }
-            try await Task.sleep(for: .milliseconds(300))  // warm up: connections, thread pools
-            let start = clock.now
-            flags.measuring.store(true, ordering: .relaxed)
-            try await Task.sleep(for: .milliseconds(Int(seconds * 1000)))
-            flags.measuring.store(false, ordering: .relaxed)
-            let elapsed = clock.now - start
-            flags.stop.store(true, ordering: .relaxed)
-            try await group.waitForAll()
-            return elapsed
+        let url = "tcp://127.0.0.1:\(port)"
+        let result: ClientLoad.Result
+        if inProcess {
+            result = try await ClientLoad.raw(url: url, clients: clients, inflight: inflight, seconds: seconds,
+                                              payload: payload)
+        } else {
+            result = try await ClientLoad.inChild([
+                "--url", url, "--mode", "raw", "--clients", "\(clients)", "--seconds", "\(seconds)",
+                "--inflight", "\(inflight)", "--payload", "\(payload)",
+            ])
         }
         // Stop serving before the socket closes (a send racing the close is what nng 1.5.2 aborted on).
-        for socket in sockets { socket.close() }
         serving.cancel()
         await serving.value
-        let secondsElapsed = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-        return Double(flags.completed.load(ordering: .relaxed)) / secondsElapsed
+        return result.rpcPerSecond
     }
-}
-
-/// Shared counters of one measurement.
-private final class RunFlags: Sendable {
-    let completed = Atomic<Int>(0)
-    let measuring = Atomic<Bool>(false)
-    let stop = Atomic<Bool>(false)
 }

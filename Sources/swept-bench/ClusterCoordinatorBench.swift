@@ -26,20 +26,22 @@ extension ClusterBench {
         }
         for count in clients {
             let taskRate = try await Self.rawRate(clients: count, inflight: 1, seconds: seconds, contexts: contexts,
-                                                  payload: payload, server: .tasks)
+                                                  payload: payload, server: .tasks, inProcess: inProcess)
             print("cluster transport=nng-raw-tasks clients=\(count) rpc_per_s=\(Int(taskRate.rounded()))")
             let rawRate = try await Self.rawRate(clients: count, inflight: 1, seconds: seconds, contexts: contexts,
-                                                 payload: payload, server: .callbacks)
+                                                 payload: payload, server: .callbacks, inProcess: inProcess)
             print("cluster transport=nng-raw clients=\(count) rpc_per_s=\(Int(rawRate.rounded()))")
             fflush(nil)
             let result = try await CoordinatorBench.measure(
                 workers: count, seconds: seconds, synchronous: sync, gather: !noGather,
-                placement: CommitPlacement(rawValue: commits) ?? .automatic, contexts: contexts)
+                placement: CommitPlacement(rawValue: commits) ?? .automatic, contexts: contexts,
+                inProcess: inProcess)
             let efficiency = result.rpcPerSecond / rawRate
             print("cluster workers=\(count) trials_per_s=\(Int(result.trialsPerSecond)) "
                 + "rpc_per_s=\(Int(result.rpcPerSecond)) efficiency=\(String(format: "%.2f", efficiency))")
             print("cluster workers=\(count) report_latency_p50_us=\(Int(result.p50 * 1e6)) "
-                + "report_latency_p99_us=\(Int(result.p99 * 1e6)) store=\(synchronous) "
+                + "report_latency_p99_us=\(Int(result.p99 * 1e6)) acquire_p50_us=\(Int(result.acquireP50 * 1e6)) "
+                + "finish_p50_us=\(Int(result.finishP50 * 1e6)) store=\(synchronous) "
                 + "commits=\(result.commits) pruned=\(result.pruned)")
             fflush(nil)
         }
@@ -60,17 +62,20 @@ enum CoordinatorBench {
         var rpcPerSecond: Double
         var p50: Double
         var p99: Double
+        var acquireP50: Double
+        var finishP50: Double
         var commits: Int
         var pruned: Int
     }
 
     static func measure(workers: Int, seconds: Double, synchronous: StoreOptions.Synchronous, gather: Bool,
-                        placement: CommitPlacement, contexts: Int) async throws -> Result
+                        placement: CommitPlacement, contexts: Int, inProcess: Bool) async throws -> Result
     {
         let directory = NSTemporaryDirectory() + "swept-bench-cluster-\(UInt32.random(in: 0...UInt32.max))"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let secret = try WireSecret(bytes: Array("swept-bench-cluster-secret-0123456789".utf8))
+        let secretText = "swept-bench-cluster-secret-0123456789"
+        let secret = try WireSecret(bytes: Array(secretText.utf8))
         let store = try StudyStore.open(at: directory + "/bench.db", options: StoreOptions(synchronous: synchronous))
         var logger = Logger(label: "swept.bench")
         logger.logLevel = .warning
@@ -93,82 +98,26 @@ enum CoordinatorBench {
         _ = try await launcher.call(.launchStudy(LaunchStudy(configText: spec, format: .json, sourceName: "bench.json")))
         launcher.close()
 
-        let clients = try (0..<workers).map { index in
-            try WireClient(url: "tcp://127.0.0.1:\(port)", codec: codec, identity: WireIdentity(senderID: "bench-\(index)"))
-        }
-        for client in clients {
-            _ = try await client.call(.registerWorker(WorkerCapabilities(slots: 1, cores: 1, blasThreads: 1)))
-        }
         let commitsBefore = coordinator.commitBatches
-        // Warm up for 0.3 s (connections, thread pools); count trials started in [start, deadline).
-        let start = monotonicSeconds() + 0.3
-        let deadline = start + seconds
-        typealias Outcome = (trials: Int, rpcs: Int, pruned: Int, latencies: [Double], lastFinish: Double)
-        let outcomes = try await withThrowingTaskGroup(of: Outcome.self) { group in
-            for client in clients {
-                group.addTask {
-                    var trials = 0
-                    var rpcs = 0
-                    var pruned = 0
-                    var latencies: [Double] = []
-                    var lastFinish = start
-                    latencies.reserveCapacity(100_000)
-                    while monotonicSeconds() < deadline {
-                        let counting = monotonicSeconds() >= start
-                        var trialRPCs = 0
-                        var trialLatencies: [Double] = []
-                        let reply = try await client.call(.acquireTrial(AcquireTrial(slot: 0)))
-                        trialRPCs += 1
-                        guard case .assigned(let trial) = reply else { continue }
-                        let x = trial.parameters.compactMap { p -> Double? in
-                            if case .double(let v) = p.value { return v }
-                            return nil
-                        }.reduce(0) { $0 + $1 * $1 }
-                        var outcome = TrialOutcome.complete(values: [x])
-                        for step in 0..<5 {
-                            let sent = monotonicSeconds()
-                            let verdict = try await client.call(.reportIntermediate(IntermediateReport(
-                                trialID: trial.trialID, leaseEpoch: trial.leaseEpoch, step: Int64(step),
-                                value: x + Double(4 - step))))
-                            trialLatencies.append(monotonicSeconds() - sent)
-                            trialRPCs += 1
-                            if case .verdict(let v) = verdict, v.decision == .prune {
-                                outcome = .pruned
-                                break
-                            }
-                        }
-                        _ = try await client.call(.finishTrial(TrialFinish(
-                            trialID: trial.trialID, leaseEpoch: trial.leaseEpoch, outcome: outcome)))
-                        trialRPCs += 1
-                        guard counting else { continue }
-                        trials += 1
-                        rpcs += trialRPCs
-                        if outcome == .pruned { pruned += 1 }
-                        latencies += trialLatencies
-                        lastFinish = monotonicSeconds()
-                    }
-                    return (trials, rpcs, pruned, latencies, lastFinish)
-                }
-            }
-            var all: [Outcome] = []
-            for try await outcome in group { all.append(outcome) }
-            return all
+        let url = "tcp://127.0.0.1:\(port)"
+        let load: ClientLoad.Result
+        if inProcess {
+            load = try await ClientLoad.workers(url: url, secret: secret, workers: workers, seconds: seconds)
+        } else {
+            let secretPath = directory + "/secret"
+            try secretText.write(toFile: secretPath, atomically: true, encoding: .utf8)
+            load = try await ClientLoad.inChild([
+                "--url", url, "--mode", "workers", "--clients", "\(workers)", "--seconds", "\(seconds)",
+                "--secret-file", secretPath,
+            ])
         }
-        let elapsed = max(outcomes.map(\.lastFinish).max() ?? deadline, start + 0.001) - start
-        for client in clients { client.close() }
         coordinator.shutdown()
         _ = try? await serving.value
         let commits = coordinator.commitBatches - commitsBefore
         try await store.close()
-        let latencies = outcomes.flatMap(\.latencies).sorted()
-        func percentile(_ p: Double) -> Double {
-            latencies.isEmpty ? 0 : latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))]
-        }
         return Result(
-            trialsPerSecond: Double(outcomes.reduce(0) { $0 + $1.trials }) / elapsed,
-            rpcPerSecond: Double(outcomes.reduce(0) { $0 + $1.rpcs }) / elapsed,
-            p50: percentile(0.5), p99: percentile(0.99), commits: commits,
-            pruned: outcomes.reduce(0) { $0 + $1.pruned })
+            trialsPerSecond: load.trialsPerSecond, rpcPerSecond: load.rpcPerSecond, p50: load.p50, p99: load.p99,
+            acquireP50: load.acquireP50, finishP50: load.finishP50, commits: commits, pruned: load.pruned)
     }
 }
 

@@ -10,6 +10,7 @@ struct SweptBench: AsyncParsableCommand {
             StoreBench.self,
             CoreBench.self,
             ClusterBench.self,
+            ClusterClients.self,
             TrainBenchmark.self,
             TPEBench.self,
             QualityBench.self,
