@@ -194,7 +194,8 @@ extension ChangeLog {
             do {
                 for _ in 0..<count { mutations.append(try MutationCodec.decode(&reader, context: context)) }
             } catch is LogReader.Truncated {
-                throw StoreError(.corrupt, "\(context): the record's checksum matches but its changes do not decode")
+                throw StoreError(.corrupt, "\(context): the record's checksum matches but its changes do not decode "
+                    + "(written by a different swept?); move the file aside to open the store without its changes")
             }
             if !mutations.isEmpty {
                 batches.append(LoggedBatch(firstSequence: first, decidedAt: decidedAt, mutations: mutations))
