@@ -7,8 +7,8 @@
 
 #include "CKernels.h"
 
-#if defined(__x86_64__) && defined(__clang__) && !defined(SWEPT_NO_CLONES)
-// One copy per level, chosen once by the dynamic loader (ifunc) from the CPU's features.
+#if defined(__x86_64__) && defined(__clang__) && defined(__ELF__) && !defined(SWEPT_NO_CLONES)
+// One copy per level, chosen once by the dynamic loader (ifunc, so ELF only) from the CPU's features.
 #define SWEPT_MULTIVERSION __attribute__((target_clones("avx512f", "avx2", "default")))
 #else
 #define SWEPT_MULTIVERSION
