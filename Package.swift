@@ -38,11 +38,13 @@ let package = Package(
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         .systemLibrary(name: "CNNG", path: "Sources/CNNG"),
+        // Elementwise C kernels for SweptLearn (Adam, byte gather, relu), multiversioned for AVX2 / AVX-512.
+        .target(name: "CKernels"),
 
         // Pure tuning core: search spaces, studies, samplers, pruners. Standard library only.
         .target(name: "SweptTuning", swiftSettings: numericSettings),
         // Float32 training over OpenBLAS.
-        .target(name: "SweptLearn", dependencies: ["CBLAS", "CZlib"], swiftSettings: numericSettings),
+        .target(name: "SweptLearn", dependencies: ["CBLAS", "CZlib", "CKernels"], swiftSettings: numericSettings),
         // The study store: SQLite (GRDB) with Optuna's schema.
         .target(
             name: "SweptStore",

@@ -1,3 +1,4 @@
+import CKernels
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -37,6 +38,11 @@ enum ActivationKernels {
         _ activation: Activation, z: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>,
         a: UnsafeMutablePointer<Float>, rows: Int, columns: Int
     ) {
+        if activation == .relu {
+            // The C kernel (AVX2 / AVX-512 where the CPU has them): the same `max(z + b, 0)` per element.
+            swept_bias_relu(z, bias, a, rows, columns)
+            return
+        }
         for r in 0..<rows {
             let zr = z + r * columns
             let ar = a + r * columns
@@ -69,11 +75,7 @@ enum ActivationKernels {
     ) {
         switch activation {
         case .relu:
-            for i in 0..<count {
-                // Load unconditionally: a load inside the select's arm would make LLVM keep a branch per element.
-                let gi = g[i]
-                g[i] = a[i] > 0 ? gi : 0
-            }
+            swept_relu_backward(g, a, count)
         case .identity:
             break
         case .tanh:

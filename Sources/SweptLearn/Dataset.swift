@@ -1,3 +1,5 @@
+import CKernels
+
 /// What a dataset's rows are labelled with.
 public enum Targets: Sendable, Equatable {
     /// Class labels `0..<classCount`, one per row.
@@ -116,11 +118,11 @@ struct ByteFeatures: Sendable {
     let scale: Float
 
     /// Writes `Float(byte) · scale` for the `count` bytes at `source` into `out`: the same expression that made the
-    /// dataset's features, so the result is bit-identical to copying them.
+    /// dataset's features, so the result is bit-identical to copying them (C kernel, vectorized for the CPU).
     @inline(__always)
     static func convert(
         _ source: UnsafePointer<UInt8>, scale: Float, into out: UnsafeMutablePointer<Float>, count: Int
     ) {
-        for j in 0..<count { out[j] = Float(source[j]) * scale }
+        swept_bytes_to_floats(source, scale, out, count)
     }
 }

@@ -1,3 +1,4 @@
+import CKernels
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -57,7 +58,8 @@ struct OptimizerState {
     /// One update of `parameters` from `gradients` at `learningRate`. Weight decay applies to weights, not biases.
     mutating func update(
         parameters: UnsafeMutableBufferPointer<Float>, gradients: UnsafeMutableBufferPointer<Float>,
-        layouts: [LayerLayout], learningRate: Float, parallel: ParallelLoop = ParallelLoop(threads: 1)
+        layouts: [LayerLayout], learningRate: Float, parallel: ParallelLoop = ParallelLoop(threads: 1),
+        clearGradients: Bool = false
     ) {
         step += 1
         let optimizer = optimizer
@@ -82,12 +84,12 @@ struct OptimizerState {
                         guard let mb = m.baseAddress, let vb = v.baseAddress else { return }
                         OptimizerKernels.adam(
                             p + start, g + start, mb + start, vb + start, n, learningRate, b1, b2, eps, t,
-                            l2: segmentDecay, decoupled: 0)
+                            l2: segmentDecay, decoupled: 0, clearGradient: clearGradients)
                     case .adamW(let b1, let b2, let eps):
                         guard let mb = m.baseAddress, let vb = v.baseAddress else { return }
                         OptimizerKernels.adam(
                             p + start, g + start, mb + start, vb + start, n, learningRate, b1, b2, eps, t,
-                            l2: 0, decoupled: segmentDecay)
+                            l2: 0, decoupled: segmentDecay, clearGradient: clearGradients)
                     }
                 }
                 for layout in layouts {
@@ -100,6 +102,12 @@ struct OptimizerState {
 }
 
 extension OptimizerState {
+    /// Whether `update(…, clearGradients: true)` zeroes the gradients it read (Adam and AdamW do; SGD ignores it).
+    var clearsGradients: Bool {
+        if case .sgd = optimizer { return false }
+        return true
+    }
+
     /// Advances the step counter by one (what `update` does first) and returns the new step, for callers that
     /// then update the parameter vector range by range with `OptimizerRanges`.
     mutating func advance() -> Int {
@@ -136,8 +144,9 @@ struct OptimizerRanges: @unchecked Sendable {
     let first: UnsafeMutablePointer<Float>?
     let second: UnsafeMutablePointer<Float>?
 
-    /// Updates parameters `start..<end` at step `step`; `decays` is false for bias ranges.
-    func update(_ start: Int, _ end: Int, decays: Bool, learningRate: Float, step: Int) {
+    /// Updates parameters `start..<end` at step `step`; `decays` is false for bias ranges. With `clearGradient`,
+    /// Adam and AdamW leave the range's gradients at zero (see `OptimizerState.clearsGradients`).
+    func update(_ start: Int, _ end: Int, decays: Bool, learningRate: Float, step: Int, clearGradient: Bool = false) {
         let n = end - start
         guard n > 0 else { return }
         let p = parameters + start
@@ -149,11 +158,13 @@ struct OptimizerRanges: @unchecked Sendable {
         case .adam(let b1, let b2, let eps):
             guard let m = first, let v = second else { return }
             OptimizerKernels.adam(
-                p, g, m + start, v + start, n, learningRate, b1, b2, eps, Float(step), l2: segmentDecay, decoupled: 0)
+                p, g, m + start, v + start, n, learningRate, b1, b2, eps, Float(step), l2: segmentDecay, decoupled: 0,
+                clearGradient: clearGradient)
         case .adamW(let b1, let b2, let eps):
             guard let m = first, let v = second else { return }
             OptimizerKernels.adam(
-                p, g, m + start, v + start, n, learningRate, b1, b2, eps, Float(step), l2: 0, decoupled: segmentDecay)
+                p, g, m + start, v + start, n, learningRate, b1, b2, eps, Float(step), l2: 0, decoupled: segmentDecay,
+                clearGradient: clearGradient)
         }
     }
 }
@@ -187,7 +198,7 @@ enum OptimizerKernels {
     static func adam(
         _ p: UnsafeMutablePointer<Float>, _ g: UnsafeMutablePointer<Float>, _ m: UnsafeMutablePointer<Float>,
         _ v: UnsafeMutablePointer<Float>, _ n: Int, _ lr: Float, _ b1: Float, _ b2: Float, _ eps: Float, _ t: Float,
-        l2: Float, decoupled: Float
+        l2: Float, decoupled: Float, clearGradient: Bool = false
     ) {
         // Bias corrections folded into the step size and epsilon (as PyTorch and scikit-learn do).
         let c1 = 1 - powf(b1, t)
@@ -195,18 +206,10 @@ enum OptimizerKernels {
         let stepSize = lr * c2.squareRoot() / c1
         let epsHat = eps * c2.squareRoot()
         let shrink = 1 - lr * decoupled
-        let ob1 = 1 - b1
-        let ob2 = 1 - b2
-        for i in 0..<n {
-            let grad = g[i] + l2 * p[i]
-            let mi = b1 * m[i] + ob1 * grad
-            let vi = b2 * v[i] + ob2 * grad * grad
-            m[i] = mi
-            v[i] = vi
-            // The clamp (a no-op: vi ≥ 0) proves the root's argument non-negative, so LLVM emits a vector square
-            // root instead of the errno-setting libm call that would block vectorization.
-            let root = (vi > 0 ? vi : 0).squareRoot()
-            p[i] = p[i] * shrink - stepSize * mi / (root + epsHat)
-        }
+        // The C kernel (AVX2 / AVX-512 where the CPU has them) computes, per element and bit for bit:
+        //   grad = g + l2·p;  m = b1·m + (1 − b1)·grad;  v = b2·v + (1 − b2)·grad·grad
+        //   p = p·shrink − stepSize·m / (√v + epsHat)
+        // and with `clearGradient` leaves g = 0 behind.
+        swept_adam(p, g, m, v, n, l2, b1, 1 - b1, b2, 1 - b2, shrink, stepSize, epsHat, clearGradient ? 1 : 0)
     }
 }

@@ -38,27 +38,3 @@ struct ParallelLoop: Sendable {
 private struct UncheckedBody: @unchecked Sendable {
     let body: (Range<Int>) -> Void
 }
-
-/// Runs two independent pieces of work, on two threads when `threads` > 1 (the caller takes one and, if no other
-/// thread is free, both). The pieces must touch disjoint memory; each computes the same values either way.
-func runPair(threads: Int, _ first: () -> Void, _ second: () -> Void) {
-    guard threads > 1 else {
-        first()
-        second()
-        return
-    }
-    withoutActuallyEscaping(first) { first in
-        withoutActuallyEscaping(second) { second in
-            let one = UncheckedWork(body: first)
-            let two = UncheckedWork(body: second)
-            DispatchQueue.concurrentPerform(iterations: 2) { index in
-                if index == 0 { one.body() } else { two.body() }
-            }
-        }
-    }
-}
-
-/// Carries a piece of work into `concurrentPerform`; safe because `runPair`'s pieces touch disjoint memory.
-private struct UncheckedWork: @unchecked Sendable {
-    let body: () -> Void
-}

@@ -89,6 +89,7 @@ public struct Trainer: Sendable {
         var best: (value: Double, epoch: Int, parameters: [Float])?
         var epochsWithoutImprovement = 0
         let clock = ContinuousClock()
+        let clears = optimizer.clearsGradients
 
         // With several threads and no dropout, the run's own thread team splits each step (single-threaded sgemm
         // on every thread); otherwise OpenBLAS threads the products and the step runs on this thread.
@@ -126,6 +127,13 @@ public struct Trainer: Sendable {
                         workspace.gather(training, order: ord, start: 0, count: min(batchSize, rowCount))
                         while start < rowCount {
                             let rows = min(batchSize, rowCount - start)
+                            let next = start + rows
+                            // Start loading the next batch's pixel rows now: by the time it is gathered (after
+                            // this step's products) they are in cache instead of 128 random reads from memory.
+                            if next < rowCount {
+                                workspace.prefetch(
+                                    training, order: ord, start: next, count: min(batchSize, rowCount - next))
+                            }
                             workspace.forward(
                                 parameters: p, rows: rows, dropoutGenerator: usesDropout ? generator : nil)
                             let loss = LossKernels.lossAndGradient(
@@ -141,18 +149,14 @@ public struct Trainer: Sendable {
                             learningRate = config.schedule.rate(
                                 base: config.learningRate, step: step, stepsPerEpoch: stepsPerEpoch,
                                 totalSteps: totalSteps)
-                            let next = start + rows
-                            // The next batch's gather (input and label buffers, which backward no longer needs)
-                            // overlaps this batch's optimizer step (parameters, gradients, moments).
-                            runPair(threads: config.threads) {
-                                optimizer.update(
-                                    parameters: parameters, gradients: workspace.parameterGradients,
-                                    layouts: layouts, learningRate: learningRate)
-                            } _: {
-                                if next < rowCount {
-                                    workspace.gather(
-                                        training, order: ord, start: next, count: min(batchSize, rowCount - next))
-                                }
+                            // Adam leaves the gradients at zero, so the next backward pass accumulates onto them.
+                            optimizer.update(
+                                parameters: parameters, gradients: workspace.parameterGradients, layouts: layouts,
+                                learningRate: learningRate, clearGradients: clears)
+                            if clears { workspace.weightGradientsAreZero = true }
+                            if next < rowCount {
+                                workspace.gather(
+                                    training, order: ord, start: next, count: min(batchSize, rowCount - next))
                             }
                             step += 1
                             start = next

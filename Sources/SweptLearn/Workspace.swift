@@ -1,3 +1,5 @@
+import CKernels
+
 /// Preallocated buffers for forward and backward passes over batches of up to `capacity` rows.
 /// Nothing is allocated per batch: every activation, gradient and mask is reused.
 final class Workspace {
@@ -25,6 +27,11 @@ final class Workspace {
     let labels: UnsafeMutablePointer<Int32>
     /// The batch's regression targets (`capacity × outputs`).
     let targets: UnsafeMutablePointer<Float>
+    /// True while every weight gradient in `parameterGradients` is +0 (after allocation, and after an optimizer step
+    /// that cleared them): `backward` then accumulates the weight products onto them (sgemm with β = 1), which
+    /// skips OpenBLAS's pass that zeroes C for β = 0 and gives the same bits (0 + x = x, and the kernel adds to C
+    /// either way). `backward` leaves it false.
+    var weightGradientsAreZero = true
     private var owned: [UnsafeMutableRawPointer] = []
 
     init(network: NeuralNetwork, capacity: Int, training: Bool) {
@@ -103,6 +110,16 @@ final class Workspace {
         }
     }
 
+    /// Starts loading the pixel rows `order[start..<start + count]` into the CPU's caches (8-bit datasets only), so
+    /// that their gather later finds them there. Changes nothing observable.
+    func prefetch(_ dataset: Dataset, order: UnsafePointer<Int32>, start: Int, count: Int) {
+        guard let bytes = dataset.bytes, count > 0 else { return }
+        bytes.values.withUnsafeBufferPointer { source in
+            guard let base = source.baseAddress else { return }
+            swept_prefetch_rows(base, dataset.featureCount, order + start, count)
+        }
+    }
+
     /// Exchanges `input` and `spareInput` (after the next batch was gathered into the spare buffer).
     func swapInputs() {
         swap(&input, &spareInput)
@@ -142,10 +159,9 @@ final class Workspace {
             let scale = bytes.scale
             bytes.values.withUnsafeBufferPointer { source in
                 guard let base = source.baseAddress else { return }
-                for r in rows {
-                    ByteFeatures.convert(
-                        base + Int(order[start + r]) * width, scale: scale, into: buffer + r * width, count: width)
-                }
+                // The C gather prefetches a few rows ahead, so the random row reads overlap.
+                swept_gather_bytes(
+                    base, width, order + start + rows.lowerBound, rows.count, scale, buffer + rows.lowerBound * width)
             }
             return
         }
@@ -197,6 +213,8 @@ final class Workspace {
     /// Fills `parameterGradients` (mean over the batch; no weight decay).
     func backward(parameters: UnsafePointer<Float>, rows: Int, dropoutActive: Bool) {
         let grads = parameterGradients.baseAddress ?? UnsafeMutablePointer<Float>(mutating: parameters)
+        let weightBeta: Float = weightGradientsAreZero ? 1 : 0
+        weightGradientsAreZero = false
         var index = layouts.count - 1
         while index >= 0 {
             let layout = layouts[index]
@@ -212,7 +230,7 @@ final class Workspace {
             // dW = inputᵀ · dZ, without materializing the transpose.
             BLAS.sgemm(
                 transposeA: true, transposeB: false, m: layout.inputs, n: layout.outputs, k: rows, alpha: 1,
-                a: layerInput, lda: layout.inputs, b: g, ldb: layout.outputs, beta: 0,
+                a: layerInput, lda: layout.inputs, b: g, ldb: layout.outputs, beta: weightBeta,
                 c: grads + layout.weightOffset, ldc: layout.outputs)
             ElementwiseKernels.columnSums(g, rows: rows, columns: layout.outputs, into: grads + layout.biasOffset)
             if index > 0 {

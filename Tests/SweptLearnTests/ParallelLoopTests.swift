@@ -37,22 +37,4 @@ import Testing
         #expect(serial.map(\.bitPattern) == split.map(\.bitPattern))
         #expect(serial != network.parameters)
     }
-
-    @Test(arguments: [1, 2, 4])
-    func runPairRunsEachPieceOnceAndBothFinishBeforeReturning(threads: Int) {
-        var first = [Float](repeating: 0, count: 4096)
-        var second = [Float](repeating: 0, count: 4096)
-        first.withUnsafeMutableBufferPointer { a in
-            second.withUnsafeMutableBufferPointer { b in
-                guard let pa = a.baseAddress, let pb = b.baseAddress else { return }
-                runPair(threads: threads) {
-                    for i in 0..<4096 { pa[i] += Float(i) }
-                } _: {
-                    for i in 0..<4096 { pb[i] += 2 * Float(i) }
-                }
-            }
-        }
-        #expect(first == (0..<4096).map { Float($0) })
-        #expect(second == (0..<4096).map { 2 * Float($0) })
-    }
 }
