@@ -39,8 +39,10 @@ let package = Package(
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         .systemLibrary(name: "CNNG", path: "Sources/CNNG"),
 
-        // Pure tuning core: search spaces, studies, samplers, pruners. Standard library only.
-        .target(name: "SweptTuning", swiftSettings: numericSettings),
+        // Vector kernels with run-time instruction-set dispatch (AVX-512 / AVX2 / baseline), pure C, no I/O.
+        .target(name: "CSweptKernels"),
+        // Pure tuning core: search spaces, studies, samplers, pruners. Standard library (+ CSweptKernels) only.
+        .target(name: "SweptTuning", dependencies: ["CSweptKernels"], swiftSettings: numericSettings),
         // Float32 training over OpenBLAS.
         .target(name: "SweptLearn", dependencies: ["CBLAS", "CZlib"], swiftSettings: numericSettings),
         // The study store: SQLite (GRDB) with Optuna's schema.
