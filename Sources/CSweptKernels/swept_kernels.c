@@ -1,6 +1,14 @@
 #include "swept_kernels.h"
 
+#include <string.h>
+
 #pragma clang fp contract(off)
+
+#if defined(__x86_64__) && defined(__linux__)
+#define SWEPT_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#else
+#define SWEPT_CLONES
+#endif
 
 /// One chunk of `CH` components starting at `j0`: the sums in registers, one pass over the packed features.
 #define SWEPT_CHUNK(CH)                                                                                          \
@@ -66,9 +74,7 @@
 SWEPT_CHUNK(32)
 SWEPT_CHUNK(8)
 
-#if defined(__x86_64__) && defined(__linux__)
-__attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
-#endif
+SWEPT_CLONES
 float swept_tpe_bound_row(
     const float *block, long width, long padded, long continuous, long discrete, const float *scalars,
     const int32_t *block_choices, long categorical, const int32_t *choices, const float *hits,
@@ -93,4 +99,70 @@ float swept_tpe_bound_row(
     float m = mx8[0];
     for (int j = 1; j < 8; j++) m = mx8[j] > m ? mx8[j] : m;
     return m;
+}
+
+SWEPT_CLONES
+float swept_pack_floats(const double *restrict src, float *restrict dst, long n, long padded, float pad,
+                        int skip_infinity) {
+    int32_t largest = 0;
+    const int32_t infinity = 0x7f800000;
+    for (long j = 0; j < n; j++) dst[j] = (float)src[j];
+    for (long j = n; j < padded; j++) dst[j] = pad;
+    if (skip_infinity) {
+        for (long j = 0; j < n; j++) {
+            int32_t bits;
+            memcpy(&bits, dst + j, 4);
+            bits &= 0x7fffffff;
+            largest = bits > largest && bits != infinity ? bits : largest;
+        }
+    } else {
+        for (long j = 0; j < n; j++) {
+            int32_t bits;
+            memcpy(&bits, dst + j, 4);
+            bits &= 0x7fffffff;
+            largest = bits > largest ? bits : largest;
+        }
+    }
+    float out;
+    memcpy(&out, &largest, 4);
+    return out;
+}
+
+SWEPT_CLONES
+long swept_first_equal(const float *row, long n, float value) {
+    long j = 0;
+    // Sixteen at a time (a vectorized test), then the exact place.
+    for (; j + 16 <= n - 1; j += 16) {
+        int any = 0;
+        for (int k = 0; k < 16; k++) any |= row[j + k] == value;
+        if (any) break;
+    }
+    while (j < n - 1 && !(row[j] == value)) j++;
+    return j;
+}
+
+SWEPT_CLONES
+long swept_list_above(
+    const float *row, long n, float threshold, double slack, long offset, int32_t *listed, double *bounds) {
+    long count = 0, j = 0;
+    for (; j + 16 <= n; j += 16) {
+        int any = 0;
+        for (int k = 0; k < 16; k++) any |= row[j + k] > threshold;
+        if (!any) continue;
+        for (int k = 0; k < 16; k++) {
+            if (row[j + k] > threshold) {
+                listed[count] = (int32_t)(offset + j + k);
+                bounds[count] = (double)row[j + k] + slack;
+                count++;
+            }
+        }
+    }
+    for (; j < n; j++) {
+        if (row[j] > threshold) {
+            listed[count] = (int32_t)(offset + j);
+            bounds[count] = (double)row[j] + slack;
+            count++;
+        }
+    }
+    return count;
 }

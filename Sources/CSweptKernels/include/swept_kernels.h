@@ -13,4 +13,17 @@ float swept_tpe_bound_row(
     const int32_t *block_choices, long categorical, const int32_t *choices, const float *hits,
     const float *misses, float *row);
 
+/// Converts `n` doubles to floats into `dst`, fills `dst[n..<padded]` with `pad`, and returns the largest |x| of
+/// the `n` floats as the integer maximum of their bit patterns without the sign (NaN if one is NaN; the infinity
+/// pattern left out when `skip_infinity`), reinterpreted as a float.
+float swept_pack_floats(const double *src, float *dst, long n, long padded, float pad, int skip_infinity);
+
+/// The first index j < n − 1 with row[j] == value, else n − 1.
+long swept_first_equal(const float *row, long n, float value);
+
+/// Appends every j < n with row[j] > threshold: `listed` gets offset + j, `bounds` gets (double)row[j] + slack;
+/// returns how many.
+long swept_list_above(
+    const float *row, long n, float threshold, double slack, long offset, int32_t *listed, double *bounds);
+
 #endif

@@ -4,10 +4,11 @@ import CSweptKernels
 ///
 /// A block's coefficients (double precision in the mixture) are packed once per call into a small float buffer
 /// (`TPEMixture.block` components × features, ≈ 18 KB for the bench space: it stays in L1 while every candidate
-/// passes over it), then each candidate computes all of the block's bounds in a few vectorized sweeps over one
-/// row: constant + Σ (a·u² + b·u) over continuous dimensions + the categorical hit/miss select + the discretized
-/// bounds, and the block maximum. Single precision doubles the SIMD width of the baseline x86-64
-/// (SSE) build; its rounding is covered by `slack`, an upper bound of the float error derived from the block's
+/// passes over it), then each candidate computes all of the block's bounds in one fused pass (the C kernel
+/// `swept_tpe_bound_row`, AVX-512 / AVX2 / SSE picked at run time, the same bits on each): constant +
+/// Σ (a·u² + b·u) over continuous dimensions + the categorical hit/miss select + the discretized bounds, and the
+/// block maximum. Single precision doubles the SIMD width; its rounding is covered by `slack`, an upper bound of
+/// the float error derived from the block's
 /// largest magnitudes (≥ `minimumSlack` nats): a listed bound is the float value + slack. When the magnitudes make
 /// the float values meaningless (tiny bandwidths without the magic clip: slack above `exhaustiveSlack`), the block
 /// lists every component and the exact pass decides — slower, never wrong.
@@ -73,33 +74,23 @@ extension TPEMixture {
     ) -> Double {
         let width = Self.block, nc = continuous.count, padded = (n + 7) & ~7
         var magnitude = 0.0
-        for c in 0..<nc {
-            let a = p.coefficients[2 * c] + start, b = p.coefficients[2 * c + 1] + start
-            let fa = block + 2 * c * width, fb = fa + width
-            for j in 0..<n {
-                fa[j] = Float(a[j])
-                fb[j] = Float(b[j])
-            }
-            for j in n..<padded { fa[j] = 0; fb[j] = 0 }
-            magnitude += Self.largestMagnitude(fa, n) * inputs.maxU[c] * inputs.maxU[c]
-                + Self.largestMagnitude(fb, n) * inputs.maxU[c]
+        // Each column converted to float (padding after n), with the largest float magnitude (CSweptKernels).
+        func pack(_ source: UnsafePointer<Double>, _ target: UnsafeMutablePointer<Float>, pad: Float = 0) -> Double {
+            Double(swept_pack_floats(source + start, target, n, padded, pad, 0))
         }
-        let constant = p.constant + start, fc = block + 2 * nc * width
-        for j in 0..<n { fc[j] = Float(constant[j]) }
-        for j in n..<padded { fc[j] = -.infinity }
-        magnitude += Self.largestMagnitude(fc, n, skippingInfinity: true)
+        for c in 0..<nc {
+            let fa = block + 2 * c * width, fb = fa + width
+            let maxA = pack(p.coefficients[2 * c], fa), maxB = pack(p.coefficients[2 * c + 1], fb)
+            magnitude += maxA * inputs.maxU[c] * inputs.maxU[c] + maxB * inputs.maxU[c]
+        }
+        magnitude += Double(
+            swept_pack_floats(p.constant + start, block + 2 * nc * width, n, padded, -.infinity, 1))
         for c in discrete.indices {
-            let mu = p.discrete[5 * c] + start, invSigma = p.discrete[5 * c + 1] + start
-            let offset = p.discrete[5 * c + 2] + start
             let fm = block + (2 * nc + 1 + 3 * c) * width, fi = fm + width, fo = fi + width
-            for j in 0..<n {
-                fm[j] = Float(mu[j])
-                fi[j] = Float(invSigma[j])
-                fo[j] = Float(offset[j])
-            }
-            for j in n..<padded { fm[j] = 0; fi[j] = 0; fo[j] = 0 }
-            let distance = (inputs.maxInterval[c] + Self.largestMagnitude(fm, n)) * Self.largestMagnitude(fi, n)
-            magnitude += inputs.maxLogWidth[c] + Self.largestMagnitude(fo, n) + distance * distance
+            let maxMu = pack(p.discrete[5 * c], fm), maxInvSigma = pack(p.discrete[5 * c + 1], fi)
+            let maxOffset = pack(p.discrete[5 * c + 2], fo)
+            let distance = (inputs.maxInterval[c] + maxMu) * maxInvSigma
+            magnitude += inputs.maxLogWidth[c] + maxOffset + distance * distance
         }
         for c in categorical.indices {
             let source = p.choices[c] + start, target = choices + c * width
@@ -110,27 +101,6 @@ extension TPEMixture {
         // A NaN magnitude (an infinite coefficient) also lands here.
         let slack = Self.floatErrorPerMagnitude * magnitude
         return slack <= Self.exhaustiveSlack ? max(Self.minimumSlack, slack) : .infinity
-    }
-
-    /// The largest |x| of `n` floats (NaN if one is NaN; infinities left out when `skippingInfinity`), as an
-    /// integer maximum over the bit patterns without the sign, which orders non-negative floats and vectorizes
-    /// (a floating-point maximum reduction does not, NaN semantics forbid reordering it).
-    static func largestMagnitude(_ p: UnsafePointer<Float>, _ n: Int, skippingInfinity: Bool = false) -> Double {
-        let raw = UnsafeRawPointer(p)
-        let infinity = Int32(bitPattern: Float.infinity.bitPattern)
-        var largest: Int32 = 0
-        if skippingInfinity {
-            for j in 0..<n {
-                let bits = raw.load(fromByteOffset: 4 * j, as: Int32.self) & 0x7fff_ffff
-                largest = bits > largest && bits != infinity ? bits : largest
-            }
-        } else {
-            for j in 0..<n {
-                let bits = raw.load(fromByteOffset: 4 * j, as: Int32.self) & 0x7fff_ffff
-                largest = bits > largest ? bits : largest
-            }
-        }
-        return Double(Float(bitPattern: UInt32(largest)))
     }
 
     /// Writes candidate `i`'s float bounds of the packed block's `n` components to `row` (padded to 8) and returns

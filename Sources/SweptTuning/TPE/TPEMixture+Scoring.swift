@@ -1,10 +1,12 @@
+import CSweptKernels
+
 /// Scoring candidates against a `TPEMixture`: log Σ_j w_j·k_j(x) + prior, for all candidates at once.
 ///
 /// Two passes, both over raw pointers gathered once per call:
 /// 1. `accumulate`: block by block (256 components, packed into single precision: a block's coefficients stay in
 ///    L1 while all candidates pass over them), a row of upper bounds of component j's log density at candidate i
 ///    without its weight: constant[j] + the continuous quadratic forms + the categorical lookups + the
-///    discretized bounds (no erf), in vectorized sweeps, plus a slack that covers the float rounding
+///    discretized bounds (no erf), in one vectorized pass per chunk, plus a slack that covers the float rounding
 ///    (TPEMixture+Block.swift). Per candidate it keeps m, the largest exact weighted term seen (the prior's, then
 ///    the exact term of every component whose bound is the best so far), and lists the components whose bound
 ///    is within `cutoff` (+ the largest log weight) of the m of that moment.
@@ -17,8 +19,7 @@ extension TPEMixture {
     typealias Interval = (l: Double, r: Double, width: Double, logWidth: Double)
     /// The float buffers of one scoring call: packed block, its choices, one bound row.
     typealias BlockScratch = (
-        block: UnsafeMutablePointer<Float>, choices: UnsafeMutablePointer<Int32>, row: UnsafeMutablePointer<Float>,
-        flags: UnsafeMutablePointer<UInt8>
+        block: UnsafeMutablePointer<Float>, choices: UnsafeMutablePointer<Int32>, row: UnsafeMutablePointer<Float>
     )
 
     /// Components per block of the candidates × components product.
@@ -56,7 +57,6 @@ extension TPEMixture {
             scratch.choices = [Int32](repeating: 0, count: categorical.count * Self.block)
         }
         if scratch.row.count < Self.block { scratch.row = [Float](repeating: 0, count: Self.block) }
-        if scratch.flags.count < Self.block { scratch.flags = [UInt8](repeating: 0, count: Self.block) }
         if survivors.count < count * k {
             survivors = [Int32](repeating: 0, count: count * (k + k / 4 + 64))
             bounds = [Double](repeating: 0, count: survivors.count)
@@ -78,7 +78,7 @@ extension TPEMixture {
             Self.withBases(categorical.map(\.choice)) { choices in
                 survivors.withUnsafeMutableBufferPointer { survivorBuffer in
                     bounds.withUnsafeMutableBufferPointer { boundBuffer in
-                        scratch.withPointers { block, blockChoices, row, flags in
+                        scratch.withPointers { block, blockChoices, row in
                             guard let survivors = survivorBuffer.baseAddress, let bounds = boundBuffer.baseAddress
                             else { return }
                             let pointers = Pointers(
@@ -86,7 +86,7 @@ extension TPEMixture {
                                 constant: p[p.count - 1], choices: choices)
                             let states = accumulate(
                                 us, xs, intervals, pointers, inputs, priors: points.map(priorLogDensity),
-                                scratch: (block, blockChoices, row, flags), survivors: survivors, bounds: bounds)
+                                scratch: (block, blockChoices, row), survivors: survivors, bounds: bounds)
                             for i in 0..<count {
                                 out[i] = combine(
                                     us[i], xs[i], intervals[i], pointers, states[i],
@@ -171,8 +171,7 @@ extension TPEMixture {
                 // so far is searched for its first maximal component, whose exact term may raise m.
                 let blockMax = Double(rowMax) + slack
                 if !exhaustive && blockMax > states[i].bestBound {
-                    var first = 0
-                    while first < n - 1 && !(row[first] == rowMax) { first += 1 }
+                    let first = swept_first_equal(row, n, rowMax)
                     let bestIndex = blockStart + first
                     states[i].best = bestIndex
                     states[i].bestBound = blockMax
@@ -192,8 +191,8 @@ extension TPEMixture {
                     // The float threshold is rounded down.
                     let floatThreshold = Float(threshold - slack).nextDown
                     listCount = Self.list(
-                        row, n, above: floatThreshold, slack: slack, offset: blockStart, flags: scratch.flags,
-                        into: listed + listCount, listedBounds + listCount) + listCount
+                        row, n, above: floatThreshold, slack: slack, offset: blockStart, into: listed + listCount,
+                        listedBounds + listCount) + listCount
                 }
                 states[i].survivorCount = listCount
             }
@@ -203,25 +202,13 @@ extension TPEMixture {
     }
 
     /// Lists the components of a block whose bound is above `threshold` (their index + `offset`, and their bound
-    /// + `slack`); returns how many. Survivors are few once m is known: one vectorized pass marks them in
-    /// `flags`, then eight flags are tested at a time.
+    /// + `slack`); returns how many. Survivors are few once m is known: sixteen bounds are tested at a time
+    /// (CSweptKernels).
     static func list(
         _ row: UnsafePointer<Float>, _ n: Int, above threshold: Float, slack: Double, offset: Int,
-        flags: UnsafeMutablePointer<UInt8>, into listed: UnsafeMutablePointer<Int32>,
-        _ listedBounds: UnsafeMutablePointer<Double>
+        into listed: UnsafeMutablePointer<Int32>, _ listedBounds: UnsafeMutablePointer<Double>
     ) -> Int {
-        let padded = (n + 7) & ~7
-        for j in 0..<padded { flags[j] = row[j] > threshold ? 1 : 0 }
-        var count = 0
-        for chunk in stride(from: 0, to: padded, by: 8)
-        where UnsafeRawPointer(flags + chunk).loadUnaligned(as: UInt64.self) != 0 {
-            for j in chunk..<min(chunk + 8, n) where flags[j] != 0 {
-                listed[count] = Int32(offset + j)
-                listedBounds[count] = Double(row[j]) + slack
-                count += 1
-            }
-        }
-        return count
+        swept_list_above(row, n, threshold, slack, offset, listed, listedBounds)
     }
 
     /// Exact log density of component j at a candidate, without its weight.

@@ -70,30 +70,23 @@ final class TPEMixture {
     var survivorBuffer: [Int32] = []
     var survivorBoundBuffer: [Double] = []
 
-    /// Buffers of the bound pass: one packed block, its choices, one candidate's bound row, survivor flags.
+    /// Buffers of the bound pass: one packed block, its choices, one candidate's bound row.
     struct Scratch {
         var block: [Float] = []
         var choices: [Int32] = []
         var row: [Float] = []
-        var flags: [UInt8] = []
 
-        /// Calls `body` with the four base addresses (the buffers must not be empty, except `choices`).
+        /// Calls `body` with the three base addresses (the buffers must not be empty, except `choices`).
         mutating func withPointers(
-            _ body: (
-                UnsafeMutablePointer<Float>, UnsafeMutablePointer<Int32>, UnsafeMutablePointer<Float>,
-                UnsafeMutablePointer<UInt8>
-            ) -> Void
+            _ body: (UnsafeMutablePointer<Float>, UnsafeMutablePointer<Int32>, UnsafeMutablePointer<Float>) -> Void
         ) {
             if choices.isEmpty { choices = [-1] }
             block.withUnsafeMutableBufferPointer { block in
                 choices.withUnsafeMutableBufferPointer { choices in
                     row.withUnsafeMutableBufferPointer { row in
-                        flags.withUnsafeMutableBufferPointer { flags in
-                            guard let b = block.baseAddress, let c = choices.baseAddress, let r = row.baseAddress,
-                                let f = flags.baseAddress
-                            else { return }
-                            body(b, c, r, f)
-                        }
+                        guard let b = block.baseAddress, let c = choices.baseAddress, let r = row.baseAddress
+                        else { return }
+                        body(b, c, r)
                     }
                 }
             }
