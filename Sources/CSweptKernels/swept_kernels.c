@@ -143,17 +143,27 @@ long swept_first_equal(const float *row, long n, float value) {
 
 SWEPT_CLONES
 long swept_list_above(
-    const float *row, long n, float threshold, double slack, long offset, int32_t *listed, double *bounds) {
+    const float *row, long n, float threshold, double slack, long offset, int32_t *listed, double *bounds,
+    long capacity) {
     long count = 0, j = 0;
     for (; j + 16 <= n; j += 16) {
         int any = 0;
         for (int k = 0; k < 16; k++) any |= row[j + k] > threshold;
         if (!any) continue;
-        for (int k = 0; k < 16; k++) {
-            if (row[j + k] > threshold) {
+        if (count + 16 <= capacity) {
+            // Without branches: every slot is written, the count moves only past the survivors.
+            for (int k = 0; k < 16; k++) {
                 listed[count] = (int32_t)(offset + j + k);
                 bounds[count] = (double)row[j + k] + slack;
-                count++;
+                count += row[j + k] > threshold;
+            }
+        } else {
+            for (int k = 0; k < 16; k++) {
+                if (row[j + k] > threshold) {
+                    listed[count] = (int32_t)(offset + j + k);
+                    bounds[count] = (double)row[j + k] + slack;
+                    count++;
+                }
             }
         }
     }

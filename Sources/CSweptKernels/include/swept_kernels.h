@@ -22,8 +22,10 @@ float swept_pack_floats(const double *src, float *dst, long n, long padded, floa
 long swept_first_equal(const float *row, long n, float value);
 
 /// Appends every j < n with row[j] > threshold: `listed` gets offset + j, `bounds` gets (double)row[j] + slack;
-/// returns how many.
+/// returns how many. `listed` and `bounds` have room for `capacity` entries (at least the n that may be listed;
+/// with 16 more, runs of candidates are written without branches).
 long swept_list_above(
-    const float *row, long n, float threshold, double slack, long offset, int32_t *listed, double *bounds);
+    const float *row, long n, float threshold, double slack, long offset, int32_t *listed, double *bounds,
+    long capacity);
 
 #endif

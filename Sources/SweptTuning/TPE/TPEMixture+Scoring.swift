@@ -27,14 +27,29 @@ extension TPEMixture {
 
     /// Log density of the mixture at each candidate (`candidates[d][i]`, internal representation).
     func logDensities(_ candidates: [[Double]]) -> [Double] {
+        logDensities(prepare(candidates))
+    }
+
+    /// The candidates in the forms scoring needs, which depend only on the dimensions: two mixtures over the same
+    /// dimensions (TPE's below and above groups) share one.
+    struct Candidates {
+        var dimensions: [ParzenDimension]
+        var count: Int
+        var points: [[Double]]
+        var intervals: [[Interval]]
+        /// Per candidate: the centred kernel-space coordinates, and each choice.
+        var us: [[Double]]
+        var xs: [[Int32]]
+        /// The bound pass's inputs (without the mixture's categorical hit/miss values).
+        var inputs: BlockInputs
+        /// Per candidate, per dimension: the prior kernel's log density term (the weight is the mixture's).
+        var priorTerms: [[Double]]
+    }
+
+    /// Prepares `candidates` (`candidates[d][i]`) for `logDensities`.
+    func prepare(_ candidates: [[Double]]) -> Candidates {
         let count = candidates.first?.count ?? 0
-        let k = componentCount
-        var out = [Double](repeating: -.infinity, count: count)
         let points = (0..<count).map { i in dimensions.indices.map { candidates[$0][i] } }
-        if k == 0 {
-            for i in 0..<count { out[i] = priorLogDensity(points[i]) }
-            return out
-        }
         let intervals = points.map { p in
             discrete.map { dd -> Interval in
                 let x = p[dd.dimension], half = dd.step / 2
@@ -43,6 +58,27 @@ extension TPEMixture {
                 return (l, r, r - l, TuningMath.log(r - l))
             }
         }
+        let us = points.map { point in
+            continuous.map { c in dimensions[c.dimension].transform(point[c.dimension]) - c.center }
+        }
+        let xs = points.map { point in categorical.map { Int32(point[$0.dimension]) } }
+        return Candidates(
+            dimensions: dimensions, count: count, points: points, intervals: intervals, us: us, xs: xs,
+            inputs: blockInputs(us, xs, intervals), priorTerms: points.map(priorTerms))
+    }
+
+    /// Log density of the mixture at prepared candidates (prepared by a mixture over the same dimensions).
+    func logDensities(_ prepared: Candidates) -> [Double] {
+        precondition(prepared.dimensions == dimensions, "candidates prepared for other dimensions")
+        let count = prepared.count
+        let k = componentCount
+        var out = [Double](repeating: -.infinity, count: count)
+        let priors = prepared.priorTerms.map(priorLogDensity(terms:))
+        if k == 0 { return priors }
+        let (intervals, us, xs) = (prepared.intervals, prepared.us, prepared.xs)
+        var inputs = prepared.inputs
+        inputs.hits = categorical.map { Float($0.logHit) }
+        inputs.misses = categorical.map { Float($0.logMiss) }
         // Reused across calls: the float block, its choices and bound row, and per candidate room for K survivors
         // (grown with slack: the above group gains a component per finished trial; fresh pages would cost page
         // faults at every ask).
@@ -66,14 +102,6 @@ extension TPEMixture {
         doubles += discrete.flatMap { [$0.mu, $0.invSigma, $0.boundOffset, $0.sigma, $0.logZ] }
         doubles.append(constant)
         let nc = continuous.count
-        // Per candidate: the centred kernel-space coordinates, and each choice.
-        let us = points.map { point in
-            (0..<nc).map { c in
-                dimensions[continuous[c].dimension].transform(point[continuous[c].dimension]) - continuous[c].center
-            }
-        }
-        let xs = points.map { point in categorical.map { Int32(point[$0.dimension]) } }
-        let inputs = blockInputs(us, xs, intervals)
         _ = Self.withBases(doubles) { p in
             Self.withBases(categorical.map(\.choice)) { choices in
                 survivors.withUnsafeMutableBufferPointer { survivorBuffer in
@@ -85,7 +113,7 @@ extension TPEMixture {
                                 coefficients: Array(p.prefix(2 * nc)), discrete: Array(p[(2 * nc)..<(p.count - 1)]),
                                 constant: p[p.count - 1], choices: choices)
                             let states = accumulate(
-                                us, xs, intervals, pointers, inputs, priors: points.map(priorLogDensity),
+                                us, xs, intervals, pointers, inputs, priors: priors,
                                 scratch: (block, blockChoices, row), survivors: survivors, bounds: bounds)
                             for i in 0..<count {
                                 out[i] = combine(
@@ -192,7 +220,7 @@ extension TPEMixture {
                     let floatThreshold = Float(threshold - slack).nextDown
                     listCount = Self.list(
                         row, n, above: floatThreshold, slack: slack, offset: blockStart, into: listed + listCount,
-                        listedBounds + listCount) + listCount
+                        listedBounds + listCount, capacity: k - listCount) + listCount
                 }
                 states[i].survivorCount = listCount
             }
@@ -202,13 +230,14 @@ extension TPEMixture {
     }
 
     /// Lists the components of a block whose bound is above `threshold` (their index + `offset`, and their bound
-    /// + `slack`); returns how many. Survivors are few once m is known: sixteen bounds are tested at a time
+    /// + `slack`); returns how many. Survivors are few once m is known: sixteen bounds are tested at a time, and
+    /// a run with survivors is compacted without branches where `capacity` (the room left in `listed`) allows
     /// (CSweptKernels).
     static func list(
         _ row: UnsafePointer<Float>, _ n: Int, above threshold: Float, slack: Double, offset: Int,
-        into listed: UnsafeMutablePointer<Int32>, _ listedBounds: UnsafeMutablePointer<Double>
+        into listed: UnsafeMutablePointer<Int32>, _ listedBounds: UnsafeMutablePointer<Double>, capacity: Int
     ) -> Int {
-        swept_list_above(row, n, threshold, slack, offset, listed, listedBounds)
+        swept_list_above(row, n, threshold, slack, offset, listed, listedBounds, capacity)
     }
 
     /// Exact log density of component j at a candidate, without its weight.

@@ -198,24 +198,31 @@ final class TPEMixture {
         discrete[c].boundOffset[j] = TuningMath.log(sigma) + TruncatedNormal.logSqrt2Pi + logZ
     }
 
-    /// The prior component's log density (weight included) at one candidate.
-    func priorLogDensity(_ point: [Double]) -> Double {
+    /// The prior component's log density (weight included) at a candidate, from the candidate's per-dimension
+    /// terms (`priorTerms`): the weight, then the terms in dimension order.
+    func priorLogDensity(terms: [Double]) -> Double {
         if priorLogWeight == -.infinity { return -.infinity }
         var total = priorLogWeight
-        for (d, dim) in dimensions.enumerated() {
-            let (mu, sigma, logZ) = priorKernels[d]
+        for term in terms { total += term }
+        return total
+    }
+
+    /// The prior kernel's log density terms at one candidate, one per dimension (they depend only on the
+    /// dimensions, not on the observations).
+    func priorTerms(_ point: [Double]) -> [Double] {
+        dimensions.indices.map { d in
+            let dim = dimensions[d], (mu, sigma, logZ) = priorKernels[d]
             switch dim.kernel {
             case .categorical(let choices):
-                total -= TuningMath.log(Double(choices))
+                return -TuningMath.log(Double(choices))
             case .continuous:
                 let z = (dim.transform(point[d]) - mu) / sigma
-                total += TruncatedNormal.logDensity(z) - TuningMath.log(sigma) - logZ
+                return TruncatedNormal.logDensity(z) - TuningMath.log(sigma) - logZ
             case .discrete(let step):
                 let l = dim.transform(point[d] - step / 2), r = dim.transform(point[d] + step / 2)
-                total += TruncatedNormal.logMass((l - mu) / sigma, (r - mu) / sigma) - logZ
+                return TruncatedNormal.logMass((l - mu) / sigma, (r - mu) / sigma) - logZ
             }
         }
-        return total
     }
 
     /// The log weight of component `j` (normalized).

@@ -152,7 +152,8 @@ public final class TPESampler: Sampler {
         }
         group.prepare(excluded: below, running: running)
         let candidates = belowSampler.sample(count: configuration.nEICandidates, using: &rng)
-        let best = Self.argmax(belowMixture.logDensities(candidates), group.mixture.logDensities(candidates))
+        let prepared = group.mixture.prepare(candidates)  // the same dimensions as the below mixture's
+        let best = Self.argmax(belowMixture.logDensities(prepared), group.mixture.logDensities(prepared))
         var result: [String: Double] = [:]
         for (d, name) in names.enumerated() { result[name] = candidates[d][best] }
         return result
