@@ -41,8 +41,10 @@ let package = Package(
         // Elementwise C kernels for SweptLearn (Adam, byte gather, relu), multiversioned for AVX2 / AVX-512.
         .target(name: "CKernels"),
 
-        // Pure tuning core: search spaces, studies, samplers, pruners. Standard library only.
-        .target(name: "SweptTuning", swiftSettings: numericSettings),
+        // Vector kernels with run-time instruction-set dispatch (AVX-512 / AVX2 / baseline), pure C, no I/O.
+        .target(name: "CSweptKernels"),
+        // Pure tuning core: search spaces, studies, samplers, pruners. Standard library (+ CSweptKernels) only.
+        .target(name: "SweptTuning", dependencies: ["CSweptKernels"], swiftSettings: numericSettings),
         // Float32 training over OpenBLAS.
         .target(name: "SweptLearn", dependencies: ["CBLAS", "CZlib", "CKernels"], swiftSettings: numericSettings),
         // The study store: SQLite (GRDB) with Optuna's schema.

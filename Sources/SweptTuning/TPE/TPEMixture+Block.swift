@@ -1,11 +1,14 @@
+import CSweptKernels
+
 /// The bound pass of `TPEMixture` scoring in single precision, one block of components at a time.
 ///
 /// A block's coefficients (double precision in the mixture) are packed once per call into a small float buffer
 /// (`TPEMixture.block` components × features, ≈ 18 KB for the bench space: it stays in L1 while every candidate
-/// passes over it), then each candidate computes all of the block's bounds in a few vectorized sweeps over one
-/// row: constant + Σ (a·u² + b·u) over continuous dimensions + the categorical hit/miss select + the discretized
-/// bounds, and the block maximum. Single precision doubles the SIMD width of the baseline x86-64
-/// (SSE) build; its rounding is covered by `slack`, an upper bound of the float error derived from the block's
+/// passes over it), then each candidate computes all of the block's bounds in one fused pass (the C kernel
+/// `swept_tpe_bound_row`, AVX-512 / AVX2 / SSE picked at run time, the same bits on each): constant +
+/// Σ (a·u² + b·u) over continuous dimensions + the categorical hit/miss select + the discretized bounds, and the
+/// block maximum. Single precision doubles the SIMD width; its rounding is covered by `slack`, an upper bound of
+/// the float error derived from the block's
 /// largest magnitudes (≥ `minimumSlack` nats): a listed bound is the float value + slack. When the magnitudes make
 /// the float values meaningless (tiny bandwidths without the magic clip: slack above `exhaustiveSlack`), the block
 /// lists every component and the exact pass decides — slower, never wrong.
@@ -25,6 +28,9 @@ extension TPEMixture {
         var stride: Int
         /// Per candidate, its choice per categorical dimension.
         var choices: [Int32]
+        /// Per categorical dimension: the kernel row's value at the observed choice and elsewhere, in float.
+        var hits: [Float]
+        var misses: [Float]
         /// Per continuous dimension: the largest |u| over candidates.
         var maxU: [Double]
         /// Per discrete dimension: the largest |l|, |r| and |log width| over candidates.
@@ -36,6 +42,7 @@ extension TPEMixture {
         let nc = continuous.count, nd = discrete.count, stride = 2 * nc + 3 * nd
         var inputs = BlockInputs(
             scalars: [Float](repeating: 0, count: us.count * stride), stride: stride, choices: xs.flatMap { $0 },
+            hits: categorical.map { Float($0.logHit) }, misses: categorical.map { Float($0.logMiss) },
             maxU: [Double](repeating: 0, count: nc), maxInterval: [Double](repeating: 0, count: nd),
             maxLogWidth: [Double](repeating: 0, count: nd))
         for i in us.indices {
@@ -67,33 +74,23 @@ extension TPEMixture {
     ) -> Double {
         let width = Self.block, nc = continuous.count, padded = (n + 7) & ~7
         var magnitude = 0.0
-        for c in 0..<nc {
-            let a = p.coefficients[2 * c] + start, b = p.coefficients[2 * c + 1] + start
-            let fa = block + 2 * c * width, fb = fa + width
-            for j in 0..<n {
-                fa[j] = Float(a[j])
-                fb[j] = Float(b[j])
-            }
-            for j in n..<padded { fa[j] = 0; fb[j] = 0 }
-            magnitude += Self.largestMagnitude(fa, n) * inputs.maxU[c] * inputs.maxU[c]
-                + Self.largestMagnitude(fb, n) * inputs.maxU[c]
+        // Each column converted to float (padding after n), with the largest float magnitude (CSweptKernels).
+        func pack(_ source: UnsafePointer<Double>, _ target: UnsafeMutablePointer<Float>, pad: Float = 0) -> Double {
+            Double(swept_pack_floats(source + start, target, n, padded, pad, 0))
         }
-        let constant = p.constant + start, fc = block + 2 * nc * width
-        for j in 0..<n { fc[j] = Float(constant[j]) }
-        for j in n..<padded { fc[j] = -.infinity }
-        magnitude += Self.largestMagnitude(fc, n, skippingInfinity: true)
+        for c in 0..<nc {
+            let fa = block + 2 * c * width, fb = fa + width
+            let maxA = pack(p.coefficients[2 * c], fa), maxB = pack(p.coefficients[2 * c + 1], fb)
+            magnitude += maxA * inputs.maxU[c] * inputs.maxU[c] + maxB * inputs.maxU[c]
+        }
+        magnitude += Double(
+            swept_pack_floats(p.constant + start, block + 2 * nc * width, n, padded, -.infinity, 1))
         for c in discrete.indices {
-            let mu = p.discrete[5 * c] + start, invSigma = p.discrete[5 * c + 1] + start
-            let offset = p.discrete[5 * c + 2] + start
             let fm = block + (2 * nc + 1 + 3 * c) * width, fi = fm + width, fo = fi + width
-            for j in 0..<n {
-                fm[j] = Float(mu[j])
-                fi[j] = Float(invSigma[j])
-                fo[j] = Float(offset[j])
-            }
-            for j in n..<padded { fm[j] = 0; fi[j] = 0; fo[j] = 0 }
-            let distance = (inputs.maxInterval[c] + Self.largestMagnitude(fm, n)) * Self.largestMagnitude(fi, n)
-            magnitude += inputs.maxLogWidth[c] + Self.largestMagnitude(fo, n) + distance * distance
+            let maxMu = pack(p.discrete[5 * c], fm), maxInvSigma = pack(p.discrete[5 * c + 1], fi)
+            let maxOffset = pack(p.discrete[5 * c + 2], fo)
+            let distance = (inputs.maxInterval[c] + maxMu) * maxInvSigma
+            magnitude += inputs.maxLogWidth[c] + maxOffset + distance * distance
         }
         for c in categorical.indices {
             let source = p.choices[c] + start, target = choices + c * width
@@ -106,102 +103,31 @@ extension TPEMixture {
         return slack <= Self.exhaustiveSlack ? max(Self.minimumSlack, slack) : .infinity
     }
 
-    /// The largest |x| of `n` floats (NaN if one is NaN; infinities left out when `skippingInfinity`), as an
-    /// integer maximum over the bit patterns without the sign, which orders non-negative floats and vectorizes
-    /// (a floating-point maximum reduction does not, NaN semantics forbid reordering it).
-    static func largestMagnitude(_ p: UnsafePointer<Float>, _ n: Int, skippingInfinity: Bool = false) -> Double {
-        let raw = UnsafeRawPointer(p)
-        let infinity = Int32(bitPattern: Float.infinity.bitPattern)
-        var largest: Int32 = 0
-        if skippingInfinity {
-            for j in 0..<n {
-                let bits = raw.load(fromByteOffset: 4 * j, as: Int32.self) & 0x7fff_ffff
-                largest = bits > largest && bits != infinity ? bits : largest
-            }
-        } else {
-            for j in 0..<n {
-                let bits = raw.load(fromByteOffset: 4 * j, as: Int32.self) & 0x7fff_ffff
-                largest = bits > largest ? bits : largest
-            }
-        }
-        return Double(Float(bitPattern: UInt32(largest)))
-    }
-
     /// Writes candidate `i`'s float bounds of the packed block's `n` components to `row` (padded to 8) and returns
-    /// their maximum (−∞ for an empty block). Sweeps of four continuous dimensions (three for a tail of three; a
-    /// missing one reuses a real dimension's coefficients with u = 0, which adds exactly 0), then one sweep per
-    /// categorical and discrete dimension, then the maximum: each a simple loop over the row that the compiler
-    /// vectorizes (distinct source and destination pointers, so its runtime alias check passes).
+    /// their maximum (−∞ for an empty block): constant + Σ (a·u² + b·u) over continuous dimensions (four at a
+    /// time; a missing fourth reuses a real dimension's coefficients with u = 0, which adds exactly 0) + the
+    /// categorical hit/miss select + the discretized bounds. The loop is the C kernel `swept_tpe_bound_row`
+    /// (CSweptKernels): one pass per chunk of components with the sums in registers, vectorized for the widest
+    /// instruction set the machine has (picked at run time), the same float operations in the same order (no
+    /// fused multiply-adds) whichever it is, so the bounds and everything after them are the same bits
+    /// everywhere.
     func boundRow(
         candidate i: Int, count n: Int, _ inputs: BlockInputs, block: UnsafePointer<Float>,
         choices: UnsafePointer<Int32>, row: UnsafeMutablePointer<Float>
     ) -> Float {
-        let width = Self.block, nc = continuous.count, padded = (n + 7) & ~7
-        inputs.scalars.withUnsafeBufferPointer { all in
-            guard let base = all.baseAddress else {
-                row.update(from: block + 2 * nc * width, count: padded)
-                return
-            }
-            let s = base + i * inputs.stride
-            var c = 0
-            while c < nc {
-                let left = nc - c
-                func pair(_ t: Int) -> (UnsafePointer<Float>, UnsafePointer<Float>, Float, Float) {
-                    let d = min(c + t, nc - 1), real = c + t < nc
-                    let a = block + 2 * d * width
-                    return (a, a + width, real ? s[2 * d] : 0, real ? s[2 * d + 1] : 0)
-                }
-                let (a0, b0, r0, q0) = pair(0), (a1, b1, r1, q1) = pair(1)
-                let (a2, b2, r2, q2) = pair(2), (a3, b3, r3, q3) = pair(3)
-                if c == 0 {
-                    let constant = block + 2 * nc * width
-                    for j in 0..<padded {
-                        let sum = (a0[j] * r0 + b0[j] * q0 + (a1[j] * r1 + b1[j] * q1))
-                            + (a2[j] * r2 + b2[j] * q2 + (a3[j] * r3 + b3[j] * q3))
-                        row[j] = constant[j] + sum
+        let padded = (n + 7) & ~7, ncat = categorical.count
+        return inputs.scalars.withUnsafeBufferPointer { scalars in
+            inputs.choices.withUnsafeBufferPointer { candidateChoices in
+                inputs.hits.withUnsafeBufferPointer { hits in
+                    inputs.misses.withUnsafeBufferPointer { misses in
+                        swept_tpe_bound_row(
+                            block, Self.block, padded, continuous.count, discrete.count,
+                            scalars.baseAddress.map { $0 + i * inputs.stride }, choices, ncat,
+                            candidateChoices.baseAddress.map { $0 + i * ncat }, hits.baseAddress,
+                            misses.baseAddress, row)
                     }
-                } else if left == 3 {
-                    for j in 0..<padded {
-                        row[j] += (a0[j] * r0 + b0[j] * q0 + (a1[j] * r1 + b1[j] * q1)) + (a2[j] * r2 + b2[j] * q2)
-                    }
-                } else {
-                    for j in 0..<padded {
-                        row[j] += (a0[j] * r0 + b0[j] * q0 + (a1[j] * r1 + b1[j] * q1))
-                            + (a2[j] * r2 + b2[j] * q2 + (a3[j] * r3 + b3[j] * q3))
-                    }
-                }
-                c += 4
-            }
-            if nc == 0 { row.update(from: block, count: padded) }
-            for c in categorical.indices {
-                let x = inputs.choices[i * categorical.count + c]
-                let hit = Float(categorical[c].logHit), miss = Float(categorical[c].logMiss)
-                let chosen = choices + c * width
-                for j in 0..<padded { row[j] += chosen[j] == x ? hit : miss }
-            }
-            for c in discrete.indices {
-                let mu = block + (2 * nc + 1 + 3 * c) * width, invSigma = mu + width, offset = invSigma + width
-                let l = s[2 * nc + 3 * c], r = s[2 * nc + 3 * c + 1], logWidth = s[2 * nc + 3 * c + 2]
-                for j in 0..<padded {
-                    let dist = max(0, max(l - mu[j], mu[j] - r)) * invSigma[j]
-                    row[j] += min(0, logWidth - offset[j] - 0.5 * dist * dist)
                 }
             }
         }
-        // The maximum without branches (eight lanes).
-        var m0 = -Float.infinity, m1 = m0, m2 = m0, m3 = m0, m4 = m0, m5 = m0, m6 = m0, m7 = m0
-        var j = 0
-        while j < padded {
-            m0 = row[j] > m0 ? row[j] : m0
-            m1 = row[j + 1] > m1 ? row[j + 1] : m1
-            m2 = row[j + 2] > m2 ? row[j + 2] : m2
-            m3 = row[j + 3] > m3 ? row[j + 3] : m3
-            m4 = row[j + 4] > m4 ? row[j + 4] : m4
-            m5 = row[j + 5] > m5 ? row[j + 5] : m5
-            m6 = row[j + 6] > m6 ? row[j + 6] : m6
-            m7 = row[j + 7] > m7 ? row[j + 7] : m7
-            j += 8
-        }
-        return max(max(max(m0, m1), max(m2, m3)), max(max(m4, m5), max(m6, m7)))
     }
 }

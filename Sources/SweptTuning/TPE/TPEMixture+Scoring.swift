@@ -1,10 +1,12 @@
+import CSweptKernels
+
 /// Scoring candidates against a `TPEMixture`: log Σ_j w_j·k_j(x) + prior, for all candidates at once.
 ///
 /// Two passes, both over raw pointers gathered once per call:
 /// 1. `accumulate`: block by block (256 components, packed into single precision: a block's coefficients stay in
 ///    L1 while all candidates pass over them), a row of upper bounds of component j's log density at candidate i
 ///    without its weight: constant[j] + the continuous quadratic forms + the categorical lookups + the
-///    discretized bounds (no erf), in vectorized sweeps, plus a slack that covers the float rounding
+///    discretized bounds (no erf), in one vectorized pass per chunk, plus a slack that covers the float rounding
 ///    (TPEMixture+Block.swift). Per candidate it keeps m, the largest exact weighted term seen (the prior's, then
 ///    the exact term of every component whose bound is the best so far), and lists the components whose bound
 ///    is within `cutoff` (+ the largest log weight) of the m of that moment.
@@ -17,8 +19,7 @@ extension TPEMixture {
     typealias Interval = (l: Double, r: Double, width: Double, logWidth: Double)
     /// The float buffers of one scoring call: packed block, its choices, one bound row.
     typealias BlockScratch = (
-        block: UnsafeMutablePointer<Float>, choices: UnsafeMutablePointer<Int32>, row: UnsafeMutablePointer<Float>,
-        flags: UnsafeMutablePointer<UInt8>
+        block: UnsafeMutablePointer<Float>, choices: UnsafeMutablePointer<Int32>, row: UnsafeMutablePointer<Float>
     )
 
     /// Components per block of the candidates × components product.
@@ -26,22 +27,21 @@ extension TPEMixture {
 
     /// Log density of the mixture at each candidate (`candidates[d][i]`, internal representation).
     func logDensities(_ candidates: [[Double]]) -> [Double] {
-        let count = candidates.first?.count ?? 0
+        logDensities(prepare(candidates))
+    }
+
+    /// Log density of the mixture at prepared candidates (prepared by a mixture over the same dimensions).
+    func logDensities(_ prepared: Candidates) -> [Double] {
+        precondition(prepared.dimensions == dimensions, "candidates prepared for other dimensions")
+        let count = prepared.count
         let k = componentCount
         var out = [Double](repeating: -.infinity, count: count)
-        let points = (0..<count).map { i in dimensions.indices.map { candidates[$0][i] } }
-        if k == 0 {
-            for i in 0..<count { out[i] = priorLogDensity(points[i]) }
-            return out
-        }
-        let intervals = points.map { p in
-            discrete.map { dd -> Interval in
-                let x = p[dd.dimension], half = dd.step / 2
-                let l = dd.isLog ? TuningMath.log(x - half) : x - half
-                let r = dd.isLog ? TuningMath.log(x + half) : x + half
-                return (l, r, r - l, TuningMath.log(r - l))
-            }
-        }
+        let priors = prepared.priorTerms.map(priorLogDensity(terms:))
+        if k == 0 { return priors }
+        let (intervals, us, xs) = (prepared.intervals, prepared.us, prepared.xs)
+        var inputs = prepared.inputs
+        inputs.hits = categorical.map { Float($0.logHit) }
+        inputs.misses = categorical.map { Float($0.logMiss) }
         // Reused across calls: the float block, its choices and bound row, and per candidate room for K survivors
         // (grown with slack: the above group gains a component per finished trial; fresh pages would cost page
         // faults at every ask).
@@ -56,7 +56,6 @@ extension TPEMixture {
             scratch.choices = [Int32](repeating: 0, count: categorical.count * Self.block)
         }
         if scratch.row.count < Self.block { scratch.row = [Float](repeating: 0, count: Self.block) }
-        if scratch.flags.count < Self.block { scratch.flags = [UInt8](repeating: 0, count: Self.block) }
         if survivors.count < count * k {
             survivors = [Int32](repeating: 0, count: count * (k + k / 4 + 64))
             bounds = [Double](repeating: 0, count: survivors.count)
@@ -66,27 +65,19 @@ extension TPEMixture {
         doubles += discrete.flatMap { [$0.mu, $0.invSigma, $0.boundOffset, $0.sigma, $0.logZ] }
         doubles.append(constant)
         let nc = continuous.count
-        // Per candidate: the centred kernel-space coordinates, and each choice.
-        let us = points.map { point in
-            (0..<nc).map { c in
-                dimensions[continuous[c].dimension].transform(point[continuous[c].dimension]) - continuous[c].center
-            }
-        }
-        let xs = points.map { point in categorical.map { Int32(point[$0.dimension]) } }
-        let inputs = blockInputs(us, xs, intervals)
         _ = Self.withBases(doubles) { p in
             Self.withBases(categorical.map(\.choice)) { choices in
                 survivors.withUnsafeMutableBufferPointer { survivorBuffer in
                     bounds.withUnsafeMutableBufferPointer { boundBuffer in
-                        scratch.withPointers { block, blockChoices, row, flags in
+                        scratch.withPointers { block, blockChoices, row in
                             guard let survivors = survivorBuffer.baseAddress, let bounds = boundBuffer.baseAddress
                             else { return }
                             let pointers = Pointers(
                                 coefficients: Array(p.prefix(2 * nc)), discrete: Array(p[(2 * nc)..<(p.count - 1)]),
                                 constant: p[p.count - 1], choices: choices)
                             let states = accumulate(
-                                us, xs, intervals, pointers, inputs, priors: points.map(priorLogDensity),
-                                scratch: (block, blockChoices, row, flags), survivors: survivors, bounds: bounds)
+                                us, xs, intervals, pointers, inputs, priors: priors,
+                                scratch: (block, blockChoices, row), survivors: survivors, bounds: bounds)
                             for i in 0..<count {
                                 out[i] = combine(
                                     us[i], xs[i], intervals[i], pointers, states[i],
@@ -171,8 +162,7 @@ extension TPEMixture {
                 // so far is searched for its first maximal component, whose exact term may raise m.
                 let blockMax = Double(rowMax) + slack
                 if !exhaustive && blockMax > states[i].bestBound {
-                    var first = 0
-                    while first < n - 1 && !(row[first] == rowMax) { first += 1 }
+                    let first = swept_first_equal(row, n, rowMax)
                     let bestIndex = blockStart + first
                     states[i].best = bestIndex
                     states[i].bestBound = blockMax
@@ -192,8 +182,8 @@ extension TPEMixture {
                     // The float threshold is rounded down.
                     let floatThreshold = Float(threshold - slack).nextDown
                     listCount = Self.list(
-                        row, n, above: floatThreshold, slack: slack, offset: blockStart, flags: scratch.flags,
-                        into: listed + listCount, listedBounds + listCount) + listCount
+                        row, n, above: floatThreshold, slack: slack, offset: blockStart, into: listed + listCount,
+                        listedBounds + listCount, capacity: k - listCount) + listCount
                 }
                 states[i].survivorCount = listCount
             }
@@ -203,25 +193,14 @@ extension TPEMixture {
     }
 
     /// Lists the components of a block whose bound is above `threshold` (their index + `offset`, and their bound
-    /// + `slack`); returns how many. Survivors are few once m is known: one vectorized pass marks them in
-    /// `flags`, then eight flags are tested at a time.
+    /// + `slack`); returns how many. Survivors are few once m is known: sixteen bounds are tested at a time, and
+    /// a run with survivors is compacted without branches where `capacity` (the room left in `listed`) allows
+    /// (CSweptKernels).
     static func list(
         _ row: UnsafePointer<Float>, _ n: Int, above threshold: Float, slack: Double, offset: Int,
-        flags: UnsafeMutablePointer<UInt8>, into listed: UnsafeMutablePointer<Int32>,
-        _ listedBounds: UnsafeMutablePointer<Double>
+        into listed: UnsafeMutablePointer<Int32>, _ listedBounds: UnsafeMutablePointer<Double>, capacity: Int
     ) -> Int {
-        let padded = (n + 7) & ~7
-        for j in 0..<padded { flags[j] = row[j] > threshold ? 1 : 0 }
-        var count = 0
-        for chunk in stride(from: 0, to: padded, by: 8)
-        where UnsafeRawPointer(flags + chunk).loadUnaligned(as: UInt64.self) != 0 {
-            for j in chunk..<min(chunk + 8, n) where flags[j] != 0 {
-                listed[count] = Int32(offset + j)
-                listedBounds[count] = Double(row[j]) + slack
-                count += 1
-            }
-        }
-        return count
+        swept_list_above(row, n, threshold, slack, offset, listed, listedBounds, capacity)
     }
 
     /// Exact log density of component j at a candidate, without its weight.
@@ -325,7 +304,20 @@ extension TPEMixture {
             }
             for c in 0..<nd {
                 let centers = base + (2 + 5 * c) * count, widths = centers + count, ratios = widths + count
-                for i in 0..<n { ratios[i] = TruncatedNormal.narrowSeries(center: centers[i], width: widths[i]) }
+                // Eight intervals side by side (the recurrence is a dependent chain per interval), the rest
+                // one at a time; the same bits either way.
+                var i = 0
+                while i + 8 <= n {
+                    let center = UnsafeRawPointer(centers + i).loadUnaligned(as: SIMD8<Double>.self)
+                    let width = UnsafeRawPointer(widths + i).loadUnaligned(as: SIMD8<Double>.self)
+                    UnsafeMutableRawPointer(ratios + i).storeBytes(
+                        of: TruncatedNormal.narrowSeries(center: center, width: width), as: SIMD8<Double>.self)
+                    i += 8
+                }
+                while i < n {
+                    ratios[i] = TruncatedNormal.narrowSeries(center: centers[i], width: widths[i])
+                    i += 1
+                }
             }
             for i in 0..<n {
                 var logTerm = logTerms[i], factor = factors[i]

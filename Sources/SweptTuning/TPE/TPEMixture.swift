@@ -70,30 +70,23 @@ final class TPEMixture {
     var survivorBuffer: [Int32] = []
     var survivorBoundBuffer: [Double] = []
 
-    /// Buffers of the bound pass: one packed block, its choices, one candidate's bound row, survivor flags.
+    /// Buffers of the bound pass: one packed block, its choices, one candidate's bound row.
     struct Scratch {
         var block: [Float] = []
         var choices: [Int32] = []
         var row: [Float] = []
-        var flags: [UInt8] = []
 
-        /// Calls `body` with the four base addresses (the buffers must not be empty, except `choices`).
+        /// Calls `body` with the three base addresses (the buffers must not be empty, except `choices`).
         mutating func withPointers(
-            _ body: (
-                UnsafeMutablePointer<Float>, UnsafeMutablePointer<Int32>, UnsafeMutablePointer<Float>,
-                UnsafeMutablePointer<UInt8>
-            ) -> Void
+            _ body: (UnsafeMutablePointer<Float>, UnsafeMutablePointer<Int32>, UnsafeMutablePointer<Float>) -> Void
         ) {
             if choices.isEmpty { choices = [-1] }
             block.withUnsafeMutableBufferPointer { block in
                 choices.withUnsafeMutableBufferPointer { choices in
                     row.withUnsafeMutableBufferPointer { row in
-                        flags.withUnsafeMutableBufferPointer { flags in
-                            guard let b = block.baseAddress, let c = choices.baseAddress, let r = row.baseAddress,
-                                let f = flags.baseAddress
-                            else { return }
-                            body(b, c, r, f)
-                        }
+                        guard let b = block.baseAddress, let c = choices.baseAddress, let r = row.baseAddress
+                        else { return }
+                        body(b, c, r)
                     }
                 }
             }
@@ -205,24 +198,31 @@ final class TPEMixture {
         discrete[c].boundOffset[j] = TuningMath.log(sigma) + TruncatedNormal.logSqrt2Pi + logZ
     }
 
-    /// The prior component's log density (weight included) at one candidate.
-    func priorLogDensity(_ point: [Double]) -> Double {
+    /// The prior component's log density (weight included) at a candidate, from the candidate's per-dimension
+    /// terms (`priorTerms`): the weight, then the terms in dimension order.
+    func priorLogDensity(terms: [Double]) -> Double {
         if priorLogWeight == -.infinity { return -.infinity }
         var total = priorLogWeight
-        for (d, dim) in dimensions.enumerated() {
-            let (mu, sigma, logZ) = priorKernels[d]
+        for term in terms { total += term }
+        return total
+    }
+
+    /// The prior kernel's log density terms at one candidate, one per dimension (they depend only on the
+    /// dimensions, not on the observations).
+    func priorTerms(_ point: [Double]) -> [Double] {
+        dimensions.indices.map { d in
+            let dim = dimensions[d], (mu, sigma, logZ) = priorKernels[d]
             switch dim.kernel {
             case .categorical(let choices):
-                total -= TuningMath.log(Double(choices))
+                return -TuningMath.log(Double(choices))
             case .continuous:
                 let z = (dim.transform(point[d]) - mu) / sigma
-                total += TruncatedNormal.logDensity(z) - TuningMath.log(sigma) - logZ
+                return TruncatedNormal.logDensity(z) - TuningMath.log(sigma) - logZ
             case .discrete(let step):
                 let l = dim.transform(point[d] - step / 2), r = dim.transform(point[d] + step / 2)
-                total += TruncatedNormal.logMass((l - mu) / sigma, (r - mu) / sigma) - logZ
+                return TruncatedNormal.logMass((l - mu) / sigma, (r - mu) / sigma) - logZ
             }
         }
-        return total
     }
 
     /// The log weight of component `j` (normalized).

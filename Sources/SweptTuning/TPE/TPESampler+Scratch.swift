@@ -30,8 +30,9 @@ extension TPESampler {
             observations: belowColumns, dimensions: dims, parameters: parzen, observationWeights: belowWeights)
         let aboveEstimator = ParzenEstimator(observations: aboveColumns, dimensions: dims, parameters: parzen)
         let candidates = belowEstimator.sample(count: configuration.nEICandidates, using: &rng)
+        let belowMixture = TPEMixture(belowEstimator), prepared = belowMixture.prepare(candidates)
         let best = Self.argmax(
-            TPEMixture(belowEstimator).logDensities(candidates), TPEMixture(aboveEstimator).logDensities(candidates))
+            belowMixture.logDensities(prepared), TPEMixture(aboveEstimator).logDensities(prepared))
         var result: [String: Double] = [:]
         for (d, name) in names.enumerated() { result[name] = candidates[d][best] }
         return result

@@ -37,7 +37,7 @@ public final class TPESampler: Sampler {
     private var above: TPEAboveGroup?
     private var aboveKey: (version: Int, names: [String])?
     /// The last below estimator and its scoring layout, with the group and trial numbers it was built from.
-    private var belowCache: (group: TPEAboveGroup, numbers: [Int], estimator: ParzenEstimator, mixture: TPEMixture)?
+    private var belowCache: (group: TPEAboveGroup, numbers: [Int], sampler: TPEBelowSampler, mixture: TPEMixture)?
     /// Joint samples handed out to still-running trials (constant liar treats them as their parameters).
     private var relativeParams: [Int: [String: Double]] = [:]
 
@@ -140,7 +140,7 @@ public final class TPESampler: Sampler {
         _ study: any StudyView, trial: FrozenTrial, names: [String], group: TPEAboveGroup
     ) -> [String: Double] {
         let below = ledger.belowNumbers()
-        let (belowEstimator, belowMixture) = belowGroup(below, in: group)
+        let (belowSampler, belowMixture) = belowGroup(below, in: group)
         var running: [(number: Int, values: [Double])] = []
         if configuration.constantLiar {
             let trials = study.trials
@@ -151,8 +151,9 @@ public final class TPESampler: Sampler {
             }
         }
         group.prepare(excluded: below, running: running)
-        let candidates = belowEstimator.sample(count: configuration.nEICandidates, using: &rng)
-        let best = Self.argmax(belowMixture.logDensities(candidates), group.mixture.logDensities(candidates))
+        let candidates = belowSampler.sample(count: configuration.nEICandidates, using: &rng)
+        let prepared = group.mixture.prepare(candidates)  // the same dimensions as the below mixture's
+        let best = Self.argmax(belowMixture.logDensities(prepared), group.mixture.logDensities(prepared))
         var result: [String: Double] = [:]
         for (d, name) in names.enumerated() { result[name] = candidates[d][best] }
         return result
@@ -161,10 +162,10 @@ public final class TPESampler: Sampler {
     /// The below estimator l(x) over `below` (in trial-number order) and its mixture laid out for scoring; kept
     /// while the below group and the above group it draws its values from stay the same (from one ask to the
     /// next the below group mostly does: a trial enters it only by being among the best 25).
-    private func belowGroup(_ below: Set<Int>, in group: TPEAboveGroup) -> (ParzenEstimator, TPEMixture) {
+    private func belowGroup(_ below: Set<Int>, in group: TPEAboveGroup) -> (TPEBelowSampler, TPEMixture) {
         let numbers = below.sorted()
         if let cached = belowCache, cached.group === group, cached.numbers == numbers {
-            return (cached.estimator, cached.mixture)
+            return (cached.sampler, cached.mixture)
         }
         let dims = group.dimensions
         var columns = Array(repeating: [Double](), count: dims.count)
@@ -172,9 +173,9 @@ public final class TPESampler: Sampler {
             for d in dims.indices { columns[d].append(row[d]) }
         }
         let estimator = ParzenEstimator(observations: columns, dimensions: dims, parameters: configuration.parzen)
-        let mixture = TPEMixture(estimator)
-        belowCache = (group, numbers, estimator, mixture)
-        return (estimator, mixture)
+        let mixture = TPEMixture(estimator), sampler = TPEBelowSampler(estimator)
+        belowCache = (group, numbers, sampler, mixture)
+        return (sampler, mixture)
     }
 
     /// Index of the largest log l − log g (the first one on ties).

@@ -73,17 +73,25 @@ public enum TruncatedNormal {
     @inline(__always)
     static func isNarrow(center c: Double, width h: Double) -> Bool { h <= 0.5 && abs(c) * h <= 3 }
 
-    /// The series of `narrowMassRatio` without the check (meaningful only where `isNarrow`). Straight-line code
-    /// (the term loop unrolls, the divisions are constants), so a loop of calls over arrays vectorizes.
+    /// The series of `narrowMassRatio` without the check (meaningful only where `isNarrow`).
     @inline(__always)
     static func narrowSeries(center c: Double, width h: Double) -> Double {
+        narrowSeries(center: SIMD2(repeating: c), width: SIMD2(repeating: h))[0]
+    }
+
+    /// `narrowSeries` for several intervals at once: lane by lane the same operations in the same order (so the
+    /// same bits as one at a time), but the Hermite recurrence of one interval is a chain of dependent multiplies,
+    /// so lanes side by side are what keeps the units busy (a scalar loop over intervals does not vectorize: the
+    /// term loop is not unrolled).
+    @inline(__always)
+    static func narrowSeries<V: SIMD>(center c: V, width h: V) -> V where V.Scalar == Double {
         let t2 = 0.25 * h * h
-        var previous = 1.0, current = c  // He₀, He₁
-        var sum = 1.0, scale = 1.0
+        var previous = V(repeating: 1), current = c  // He₀, He₁
+        var sum = V(repeating: 1), scale = V(repeating: 1)
         for k in 0..<12 {
             let n = Double(2 * k + 1)
             let even = c * current - n * previous  // He₍ₙ₊₁₎, n + 1 even
-            scale *= t2 / ((n + 1) * (n + 2))
+            scale *= t2 * (1 / ((n + 1) * (n + 2)))  // a constant: no division in the loop
             sum += even * scale
             let odd = c * even - (n + 1) * current
             previous = even
@@ -125,19 +133,49 @@ public enum TruncatedNormal {
 
     /// The quantile `q` ∈ [0, 1] of the standard normal truncated to [a, b].
     ///
-    /// When the truncated mass is not tiny, Φ⁻¹(Φ(a) + q·(Φ(b) − Φ(a))) on the side with the better-conditioned
-    /// tail (one rational approximation plus a Halley step, ~1e-15 relative); otherwise Optuna's `ppf` (Newton
-    /// on log Φ), which stays accurate far out in the tails.
+    /// When the truncated mass is not tiny, Φ⁻¹(Φ(a) + q·(Φ(b) − Φ(a))) in the tail where the point lies (for
+    /// a point above 0, −Φ⁻¹ of the upper tail's mass beyond it, Φ(−x) = Φ(−b) + (1 − q)·(Φ(−a) − Φ(−b))): one
+    /// rational approximation plus a Halley step, ~1e-15 relative; otherwise Optuna's `ppf` (Newton on log Φ),
+    /// which stays accurate far out in the tails.
     public static func quantile(_ q: Double, _ a: Double, _ b: Double) -> Double {
         if a == b { return .nan }
         if q == 0 { return a }
         if q == 1 { return b }
+        return quantile(q, Prepared(a, b))
+    }
+
+    /// A standard normal truncated to [a, b] with the CDFs that `quantile` needs, for drawing from one kernel
+    /// many times.
+    struct Prepared {
+        let a: Double, b: Double
+        /// Φ(a), Φ(b) when a < 0, else Φ(−b), Φ(−a).
+        let pa: Double, pb: Double
+        /// Φ(−b), Φ(−a) when a < 0 < b (the upper tail, for points above 0), else 0.
+        let ra: Double, rb: Double
+
+        init(_ a: Double, _ b: Double) {
+            self.a = a
+            self.b = b
+            (pa, pb) = a < 0 ? (cdf(a), cdf(b)) : (cdf(-b), cdf(-a))
+            (ra, rb) = a < 0 && b > 0 ? (cdf(-b), cdf(-a)) : (0, 0)
+        }
+    }
+
+    /// `quantile(q, a, b)` of a prepared kernel.
+    static func quantile(_ q: Double, _ kernel: Prepared) -> Double {
+        let a = kernel.a, b = kernel.b, pa = kernel.pa, pb = kernel.pb
+        if a == b { return .nan }
+        if q == 0 { return a }
+        if q == 1 { return b }
         if a < 0 {
-            let pa = cdf(a), pb = cdf(b)
             let p = pa + q * (pb - pa)
             if pb - pa > 1e-6 && p > 1e-10 && p < 0.5 { return min(max(inverseCDF(p), a), b) }
+            if b > 0 && p >= 0.5 {
+                let ra = kernel.ra, rb = kernel.rb
+                let upper = ra + (1 - q) * (rb - ra)
+                if rb - ra > 1e-6 && upper > 1e-10 && upper < 0.5 { return min(max(-inverseCDF(upper), a), b) }
+            }
         } else {
-            let pa = cdf(-b), pb = cdf(-a)
             let p = pa + (1 - q) * (pb - pa)
             if pb - pa > 1e-6 && p > 1e-10 && p < 0.5 { return min(max(-inverseCDF(p), a), b) }
         }
