@@ -38,15 +38,14 @@ let package = Package(
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         .systemLibrary(name: "CNNG", path: "Sources/CNNG"),
-        // Elementwise C kernels for SweptLearn (Adam, byte gather, relu), multiversioned for AVX2 / AVX-512.
-        .target(name: "CKernels"),
 
-        // Vector kernels with run-time instruction-set dispatch (AVX-512 / AVX2 / baseline), pure C, no I/O.
+        // Vector kernels with run-time instruction-set dispatch (AVX-512 / AVX2 / baseline), pure C, no I/O:
+        // TPE's bound pass (swept_kernels.c) and SweptLearn's elementwise kernels (learn_kernels.c).
         .target(name: "CSweptKernels"),
         // Pure tuning core: search spaces, studies, samplers, pruners. Standard library (+ CSweptKernels) only.
         .target(name: "SweptTuning", dependencies: ["CSweptKernels"], swiftSettings: numericSettings),
         // Float32 training over OpenBLAS.
-        .target(name: "SweptLearn", dependencies: ["CBLAS", "CZlib", "CKernels"], swiftSettings: numericSettings),
+        .target(name: "SweptLearn", dependencies: ["CBLAS", "CZlib", "CSweptKernels"], swiftSettings: numericSettings),
         // The study store: SQLite (GRDB) with Optuna's schema.
         .target(
             name: "SweptStore",

@@ -1,4 +1,4 @@
-import CKernels
+import CSweptKernels
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)

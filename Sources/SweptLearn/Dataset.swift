@@ -1,4 +1,4 @@
-import CKernels
+import CSweptKernels
 
 /// What a dataset's rows are labelled with.
 public enum Targets: Sendable, Equatable {

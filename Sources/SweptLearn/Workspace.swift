@@ -1,4 +1,4 @@
-import CKernels
+import CSweptKernels
 
 /// Preallocated buffers for forward and backward passes over batches of up to `capacity` rows.
 /// Nothing is allocated per batch: every activation, gradient and mask is reused.

@@ -1,4 +1,4 @@
-import CKernels
+import CSweptKernels
 import Testing
 @testable import SweptLearn
 

@@ -1,10 +1,10 @@
-// Runs every CKernels kernel on fixed pseudo-random inputs and prints one hash of all outputs. Built once per
+// Runs every SweptLearn kernel of CSweptKernels on fixed pseudo-random inputs and prints one hash of all outputs. Built once per
 // x86-64 level by scripts/checks/ckernels-isa: equal hashes mean the baseline, AVX2 and AVX-512 copies give the same
 // bits.
 #include <stdio.h>
 #include <stdint.h>
 #include <string.h>
-#include "CKernels.h"
+#include "learn_kernels.h"
 static uint64_t s = 88172645463325252ull;
 static float rnd(void) { s ^= s << 13; s ^= s >> 7; s ^= s << 17; return ((int64_t)(s >> 11) - (1ll << 52)) / (float)(1ll << 52); }
 int main(void) {

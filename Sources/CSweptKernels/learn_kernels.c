@@ -5,7 +5,7 @@
 // path, and each element's arithmetic does not depend on the vector width (no reductions here).
 #pragma clang fp contract(off)
 
-#include "CKernels.h"
+#include "learn_kernels.h"
 
 #if defined(__x86_64__) && defined(__clang__) && defined(__ELF__) && !defined(SWEPT_NO_CLONES)
 // One copy per level, chosen once by the dynamic loader (ifunc, so ELF only) from the CPU's features.
