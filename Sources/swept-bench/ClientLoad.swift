@@ -181,8 +181,12 @@ enum ClientLoad {
     /// Runs `swept-bench cluster-clients` with `arguments` in a child process and returns what it measured.
     static func inChild(_ arguments: [String]) async throws -> Result {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/proc/self/exe")
-        process.arguments = ["cluster-clients"] + arguments
+        let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        process.executableURL = executable
+        // Started through the dynamic loader (`ld-linux… --library-path … swept-bench`, e.g. a bundle on another
+        // machine)? Then /proc/self/exe is the loader: hand it the program again (LD_LIBRARY_PATH is inherited).
+        let viaLoader = executable.lastPathComponent.hasPrefix("ld-linux")
+        process.arguments = (viaLoader ? [CommandLine.arguments[0]] : []) + ["cluster-clients"] + arguments
         let output = Pipe()
         process.standardOutput = output
         try process.run()
