@@ -8,6 +8,21 @@ import Synchronization
 /// as workers do on a real cluster: then the server's work and the clients' do not share a process, its nng
 /// threads and its cooperative pool.
 enum ClientLoad {
+    /// CPU seconds (user + system, every thread) this process has used so far.
+    static func processCPUSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
+        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
+    }
+
+    /// Context switches (voluntary + involuntary, every thread) this process has made so far.
+    static func processContextSwitches() -> Int {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return usage.ru_nvcsw + usage.ru_nivcsw
+    }
+
     struct Result {
         var rpcPerSecond = 0.0
         var trialsPerSecond = 0.0
@@ -16,11 +31,29 @@ enum ClientLoad {
         var p99 = 0.0
         var acquireP50 = 0.0
         var finishP50 = 0.0
+        /// Every request sent, warm-up included.
+        var totalRequests = 0
+        /// CPU seconds (user + system) the client process used in all.
+        var clientCPUSeconds = 0.0
+        /// CPU seconds the serving process used while the clients ran (set by the parent).
+        var serverCPUSeconds = 0.0
+        /// Context switches of the serving process while the clients ran (set by the parent).
+        var serverSwitches = 0
+
+        /// `cpu_us_per_request server=… clients=…` (child-process clients only: the two sides are apart).
+        var cpuFields: String {
+            guard totalRequests > 0, clientCPUSeconds > 0 else { return "cpu_us_per_request=n/a (in-process)" }
+            let per = { (seconds: Double) in String(format: "%.1f", seconds / Double(totalRequests) * 1e6) }
+            let switches = String(format: "%.1f", Double(serverSwitches) / Double(totalRequests))
+            return "cpu_us_per_request server=\(per(serverCPUSeconds)) clients=\(per(clientCPUSeconds)) "
+                + "server_switches_per_request=\(switches)"
+        }
 
         /// `clients key=value …`, what the child prints and the parent parses.
         var line: String {
             "clients rpc_per_s=\(rpcPerSecond) trials_per_s=\(trialsPerSecond) pruned=\(pruned) p50=\(p50) "
-                + "p99=\(p99) acquire_p50=\(acquireP50) finish_p50=\(finishP50)"
+                + "p99=\(p99) acquire_p50=\(acquireP50) finish_p50=\(finishP50) requests=\(totalRequests) "
+                + "cpu_s=\(clientCPUSeconds)"
         }
 
         init() {}
@@ -44,6 +77,8 @@ enum ClientLoad {
             p99 = try number("p99")
             acquireP50 = try number("acquire_p50")
             finishP50 = try number("finish_p50")
+            totalRequests = Int(try number("requests"))
+            clientCPUSeconds = try number("cpu_s")
         }
     }
 
@@ -61,6 +96,7 @@ enum ClientLoad {
                     group.addTask {
                         while !flags.stop.load(ordering: .relaxed) {
                             _ = try await context.request(body)
+                            flags.total.add(1, ordering: .relaxed)
                             if flags.measuring.load(ordering: .relaxed) { flags.completed.add(1, ordering: .relaxed) }
                         }
                     }
@@ -79,6 +115,7 @@ enum ClientLoad {
         var result = Result()
         let secondsElapsed = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
         result.rpcPerSecond = Double(flags.completed.load(ordering: .relaxed)) / secondsElapsed
+        result.totalRequests = flags.total.load(ordering: .relaxed)
         return result
     }
 
@@ -117,12 +154,14 @@ enum ClientLoad {
         result.p99 = percentile(0.99, reports)
         result.acquireP50 = percentile(0.5, outcomes.flatMap(\.acquires))
         result.finishP50 = percentile(0.5, outcomes.flatMap(\.finishes))
+        result.totalRequests = outcomes.reduce(0) { $0 + $1.allRequests } + workers
         return result
     }
 
     private struct WorkerOutcome: Sendable {
         var trials = 0
         var rpcs = 0
+        var allRequests = 0
         var pruned = 0
         var reports: [Double] = []
         var acquires: [Double] = []
@@ -166,6 +205,7 @@ enum ClientLoad {
                 trialID: trial.trialID, leaseEpoch: trial.leaseEpoch, outcome: result)))
             let finished = monotonicSeconds() - finishing
             trialRPCs += 1
+            outcome.allRequests += trialRPCs
             guard counting else { continue }
             outcome.trials += 1
             outcome.rpcs += trialRPCs
@@ -180,6 +220,8 @@ enum ClientLoad {
 
     /// Runs `swept-bench cluster-clients` with `arguments` in a child process and returns what it measured.
     static func inChild(_ arguments: [String]) async throws -> Result {
+        let cpuBefore = processCPUSeconds()
+        let switchesBefore = processContextSwitches()
         let process = Process()
         let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
         process.executableURL = executable
@@ -198,7 +240,10 @@ enum ClientLoad {
         }) else {
             throw ClientLoadError("the client process exited \(process.terminationStatus): \(text)")
         }
-        return try Result(line: String(line))
+        var result = try Result(line: String(line))
+        result.serverCPUSeconds = processCPUSeconds() - cpuBefore
+        result.serverSwitches = processContextSwitches() - switchesBefore
+        return result
     }
 }
 
@@ -210,6 +255,7 @@ struct ClientLoadError: Error, CustomStringConvertible {
 /// Shared counters of one raw measurement.
 private final class LoadFlags: Sendable {
     let completed = Atomic<Int>(0)
+    let total = Atomic<Int>(0)
     let measuring = Atomic<Bool>(false)
     let stop = Atomic<Bool>(false)
 }

@@ -84,7 +84,7 @@ struct ClusterBench: AsyncParsableCommand {
             for kind in [RawServer.tasks, .callbacks] {
                 let rate = try await Self.rawRate(
                     clients: count, inflight: inflight, seconds: seconds, contexts: contexts,
-                    payload: payload, server: kind, inProcess: inProcess)
+                    payload: payload, server: kind, inProcess: inProcess).rpcPerSecond
                 let name = kind == .tasks ? "nng-raw-tasks" : "nng-raw"
                 print("cluster transport=\(name) clients=\(count)\(pipelined) rpc_per_s=\(Int(rate.rounded()))")
             }
@@ -103,7 +103,8 @@ struct ClusterBench: AsyncParsableCommand {
     /// Requests per second of `clients` sequential REQ sockets against one echoing REP socket; the clients run
     /// in a child process unless `inProcess`.
     static func rawRate(clients: Int, inflight: Int, seconds: Double, contexts: Int, payload: Int,
-                        server kind: RawServer = .callbacks, inProcess: Bool = false) async throws -> Double
+                        server kind: RawServer = .callbacks, inProcess: Bool = false) async throws
+        -> ClientLoad.Result
     {
         let secret = try WireSecret(bytes: Array("swept-bench-raw-transport-secret".utf8))
         let server = try WireServer(codec: WireCodec(secret: secret), identity: WireIdentity(senderID: "echo"))
@@ -130,6 +131,6 @@ struct ClusterBench: AsyncParsableCommand {
         // Stop serving before the socket closes (a send racing the close is what nng 1.5.2 aborted on).
         serving.cancel()
         await serving.value
-        return result.rpcPerSecond
+        return result
     }
 }

@@ -43,6 +43,8 @@ struct ClusterClients: AsyncParsableCommand {
         default:
             throw ValidationError("--mode is '\(mode)'; expected raw or workers")
         }
-        print(result.line)
+        var measured = result
+        measured.clientCPUSeconds = ClientLoad.processCPUSeconds()
+        print(measured.line)
     }
 }

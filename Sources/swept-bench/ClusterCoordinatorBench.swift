@@ -26,11 +26,13 @@ extension ClusterBench {
         }
         for count in clients {
             let taskRate = try await Self.rawRate(clients: count, inflight: 1, seconds: seconds, contexts: contexts,
-                                                  payload: payload, server: .tasks, inProcess: inProcess)
+                                                  payload: payload, server: .tasks, inProcess: inProcess).rpcPerSecond
             print("cluster transport=nng-raw-tasks clients=\(count) rpc_per_s=\(Int(taskRate.rounded()))")
-            let rawRate = try await Self.rawRate(clients: count, inflight: 1, seconds: seconds, contexts: contexts,
-                                                 payload: payload, server: .callbacks, inProcess: inProcess)
+            let raw = try await Self.rawRate(clients: count, inflight: 1, seconds: seconds, contexts: contexts,
+                                             payload: payload, server: .callbacks, inProcess: inProcess)
+            let rawRate = raw.rpcPerSecond
             print("cluster transport=nng-raw clients=\(count) rpc_per_s=\(Int(rawRate.rounded()))")
+            print("cluster transport=nng-raw clients=\(count) \(raw.cpuFields)")
             fflush(nil)
             let result = try await CoordinatorBench.measure(
                 workers: count, seconds: seconds, synchronous: sync, gather: !noGather,
@@ -43,6 +45,7 @@ extension ClusterBench {
                 + "report_latency_p99_us=\(Int(result.p99 * 1e6)) acquire_p50_us=\(Int(result.acquireP50 * 1e6)) "
                 + "finish_p50_us=\(Int(result.finishP50 * 1e6)) store=\(synchronous) "
                 + "commits=\(result.commits) pruned=\(result.pruned)")
+            print("cluster workers=\(count) \(result.cpuFields)")
             fflush(nil)
         }
     }
@@ -66,6 +69,7 @@ enum CoordinatorBench {
         var finishP50: Double
         var commits: Int
         var pruned: Int
+        var cpuFields: String
     }
 
     static func measure(workers: Int, seconds: Double, synchronous: StoreOptions.Synchronous, gather: Bool,
@@ -117,7 +121,8 @@ enum CoordinatorBench {
         try await store.close()
         return Result(
             trialsPerSecond: load.trialsPerSecond, rpcPerSecond: load.rpcPerSecond, p50: load.p50, p99: load.p99,
-            acquireP50: load.acquireP50, finishP50: load.finishP50, commits: commits, pruned: load.pruned)
+            acquireP50: load.acquireP50, finishP50: load.finishP50, commits: commits, pruned: load.pruned,
+            cpuFields: load.cpuFields)
     }
 }
 
