@@ -40,7 +40,7 @@ struct ClusterTests {
             let status = await worker.wait(timeout: 90)
             #expect(status == 0, "worker \(worker.name) did not exit cleanly: \(worker.log)")
         }
-        let trials = try cluster.trials("three")
+        let trials = try await cluster.settledTrials("three") { $0.filter { $0.trial.state == .complete }.count == n }
         #expect(trials.filter { $0.trial.state == .complete }.count == n)
         #expect(trials.count == n)
         #expect(Set(trials.map(\.trial.number)) == Set(0..<n))
@@ -83,6 +83,7 @@ struct ClusterTests {
             let status = await worker.wait(timeout: 120)
             #expect(status == 0, "worker \(worker.name): \(worker.log)")
         }
+        _ = try await cluster.settledTrials("kills") { $0.filter { $0.trial.state == .complete }.count == n }
         let store = try cluster.readStore()
         let study = try #require(try store.study(named: "kills"))
         let trials = try store.trials(in: study.id)
@@ -123,7 +124,7 @@ struct ClusterTests {
             let status = await worker.wait(timeout: 120)
             #expect(status == 0, "worker \(worker.name): \(worker.log)")
         }
-        let trials = try cluster.trials("phoenix")
+        let trials = try await cluster.settledTrials("phoenix") { $0.filter { $0.trial.state == .complete }.count == n }
         #expect(trials.filter { $0.trial.state == .complete }.count == n)
         #expect(Set(trials.map(\.trial.number)).count == trials.count)
         #expect(!trials.contains { $0.trial.state == .running || $0.trial.state == .waiting })
@@ -170,10 +171,15 @@ struct WorkerShutdownTests {
         let released = try #require(cluster.trials("graceful").first)
         #expect(released.trial.state == .running, "a released trial stays RUNNING for the next worker")
         let store = try cluster.readStore()
-        #expect(try store.lease(of: released.ref.id)?.state == .released)
+        let releasedLease = await eventually(timeout: 15, poll: 20) {
+            try store.lease(of: released.ref.id)?.state == .released
+        }
+        #expect(releasedLease)
         let finisher = try cluster.startWorker("finisher", extra: ["--exit-when-idle", "2"])
         #expect(await finisher.wait(timeout: 60) == 0, "\(finisher.log)")
-        let trials = try cluster.trials("graceful")
+        let trials = try await cluster.settledTrials("graceful") {
+            $0.count == 2 && $0.allSatisfy { $0.trial.state == .complete }
+        }
         #expect(trials.count == 2)
         #expect(trials.allSatisfy { $0.trial.state == .complete })
         #expect(!trials.contains { $0.trial.state == .fail }, "a release is not a failure")
@@ -190,7 +196,7 @@ struct WorkerShutdownTests {
         try #require(reported)
         worker.terminate()
         #expect(await worker.wait(timeout: 20) == 0, "\(worker.log)")
-        let trials = try cluster.trials("patient")
+        let trials = try await cluster.settledTrials("patient") { $0.first?.trial.state == .complete }
         #expect(trials.count == 1, "a draining worker takes no new trial")
         #expect(trials.first?.trial.state == .complete)
         await cluster.stop()

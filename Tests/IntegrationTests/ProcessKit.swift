@@ -179,6 +179,15 @@ final class ScratchCluster: @unchecked Sendable {
         return try store.trials(in: study.id)
     }
 
+    /// The study's trials once `condition` holds for them (or as they are after `timeout` seconds): a running
+    /// coordinator applies acknowledged changes to the store file within ~10 ms, so a read right after a worker
+    /// saw its last reply may be a moment early.
+    func settledTrials(_ name: String, timeout: Double = 15,
+                       until condition: @escaping ([StoredTrial]) -> Bool) async throws -> [StoredTrial] {
+        _ = await eventually(timeout: timeout, poll: 20) { condition(try self.trials(name)) }
+        return try trials(name)
+    }
+
     func stop() async {
         guard let child = coordinator else { return }
         child.terminate()

@@ -42,7 +42,8 @@ struct TLSClusterTests {
         try await cluster.launch(testStudySpec(name: "sealed", trials: 6, steps: 2, sleepMillis: 0), name: "sealed")
         let worker = try cluster.startWorker("sealed", extra: ["--exit-when-idle", "2"])
         #expect(await worker.wait(timeout: 60) == 0, "\(worker.log)")
-        #expect(try cluster.trials("sealed").filter { $0.trial.state == .complete }.count == 6)
+        let trials = try await cluster.settledTrials("sealed") { $0.filter { $0.trial.state == .complete }.count == 6 }
+        #expect(trials.filter { $0.trial.state == .complete }.count == 6)
         await cluster.stop()
     }
 }
