@@ -34,18 +34,18 @@ extension ClusterBench {
             print("cluster transport=nng-raw clients=\(count) rpc_per_s=\(Int(rawRate.rounded()))")
             print("cluster transport=nng-raw clients=\(count) \(raw.cpuFields)")
             fflush(nil)
-            let result = try await CoordinatorBench.measure(
+            let (load, commits) = try await CoordinatorBench.measure(
                 workers: count, seconds: seconds, synchronous: sync, gather: !noGather,
                 placement: CommitPlacement(rawValue: commits) ?? .automatic, contexts: contexts,
                 inProcess: inProcess)
-            let efficiency = result.rpcPerSecond / rawRate
-            print("cluster workers=\(count) trials_per_s=\(Int(result.trialsPerSecond)) "
-                + "rpc_per_s=\(Int(result.rpcPerSecond)) efficiency=\(String(format: "%.2f", efficiency))")
-            print("cluster workers=\(count) report_latency_p50_us=\(Int(result.p50 * 1e6)) "
-                + "report_latency_p99_us=\(Int(result.p99 * 1e6)) acquire_p50_us=\(Int(result.acquireP50 * 1e6)) "
-                + "finish_p50_us=\(Int(result.finishP50 * 1e6)) store=\(synchronous) "
-                + "commits=\(result.commits) pruned=\(result.pruned)")
-            print("cluster workers=\(count) \(result.cpuFields)")
+            let efficiency = load.rpcPerSecond / rawRate
+            print("cluster workers=\(count) trials_per_s=\(Int(load.trialsPerSecond)) "
+                + "rpc_per_s=\(Int(load.rpcPerSecond)) efficiency=\(String(format: "%.2f", efficiency))")
+            print("cluster workers=\(count) report_latency_p50_us=\(Int(load.p50 * 1e6)) "
+                + "report_latency_p99_us=\(Int(load.p99 * 1e6)) acquire_p50_us=\(Int(load.acquireP50 * 1e6)) "
+                + "finish_p50_us=\(Int(load.finishP50 * 1e6)) store=\(synchronous) "
+                + "commits=\(commits) pruned=\(load.pruned)")
+            print("cluster workers=\(count) \(load.cpuFields)")
             fflush(nil)
         }
     }
@@ -60,17 +60,8 @@ func monotonicSeconds() -> Double {
 
 /// Simulated workers against an in-process coordinator over tcp loopback.
 enum CoordinatorBench {
-    struct Result {
-        var trialsPerSecond: Double
-        var rpcPerSecond: Double
-        var p50: Double
-        var p99: Double
-        var acquireP50: Double
-        var finishP50: Double
-        var commits: Int
-        var pruned: Int
-        var cpuFields: String
-    }
+    /// What the clients measured, and the change-log writes the coordinator made meanwhile.
+    typealias Result = (load: ClientLoad.Result, commits: Int)
 
     static func measure(workers: Int, seconds: Double, synchronous: StoreOptions.Synchronous, gather: Bool,
                         placement: CommitPlacement, contexts: Int, inProcess: Bool) async throws -> Result
@@ -119,10 +110,7 @@ enum CoordinatorBench {
         _ = try? await serving.value
         let commits = coordinator.commitBatches - commitsBefore
         try await store.close()
-        return Result(
-            trialsPerSecond: load.trialsPerSecond, rpcPerSecond: load.rpcPerSecond, p50: load.p50, p99: load.p99,
-            acquireP50: load.acquireP50, finishP50: load.finishP50, commits: commits, pruned: load.pruned,
-            cpuFields: load.cpuFields)
+        return (load, commits)
     }
 }
 

@@ -6,13 +6,8 @@ struct LogWriter {
 
     mutating func u8(_ value: UInt8) { bytes.append(value) }
 
-    mutating func u32(_ value: UInt32) {
-        withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
-    }
-
-    mutating func u64(_ value: UInt64) {
-        withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
-    }
+    mutating func u32(_ value: UInt32) { append(value) }
+    mutating func u64(_ value: UInt64) { append(value) }
 
     mutating func i64(_ value: Int64) { u64(UInt64(bitPattern: value)) }
     mutating func int(_ value: Int) { i64(Int64(value)) }
@@ -28,13 +23,15 @@ struct LogWriter {
     }
 
     /// Overwrites four bytes at `offset` (a length or count written after its contents).
-    mutating func patchU32(_ value: UInt32, at offset: Int) {
-        withUnsafeBytes(of: value.littleEndian) { raw in
-            for (index, byte) in raw.enumerated() { bytes[offset + index] = byte }
-        }
+    mutating func patchU32(_ value: UInt32, at offset: Int) { patch(value, at: offset) }
+    /// Overwrites eight bytes at `offset` (a checksum written after the payload).
+    mutating func patchU64(_ value: UInt64, at offset: Int) { patch(value, at: offset) }
+
+    private mutating func append<T: FixedWidthInteger>(_ value: T) {
+        withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
     }
 
-    mutating func patchU64(_ value: UInt64, at offset: Int) {
+    private mutating func patch<T: FixedWidthInteger>(_ value: T, at offset: Int) {
         withUnsafeBytes(of: value.littleEndian) { raw in
             for (index, byte) in raw.enumerated() { bytes[offset + index] = byte }
         }
@@ -61,19 +58,15 @@ struct LogReader {
         return bytes[offset]
     }
 
-    mutating func u32() throws -> UInt32 {
-        guard bytes.endIndex - offset >= 4 else { throw Truncated() }
-        var value: UInt32 = 0
-        for index in 0..<4 { value |= UInt32(bytes[offset + index]) << (8 * index) }
-        offset += 4
-        return value
-    }
+    mutating func u32() throws -> UInt32 { try littleEndian() }
+    mutating func u64() throws -> UInt64 { try littleEndian() }
 
-    mutating func u64() throws -> UInt64 {
-        guard bytes.endIndex - offset >= 8 else { throw Truncated() }
-        var value: UInt64 = 0
-        for index in 0..<8 { value |= UInt64(bytes[offset + index]) << (8 * index) }
-        offset += 8
+    private mutating func littleEndian<T: FixedWidthInteger & UnsignedInteger>() throws -> T {
+        let width = MemoryLayout<T>.size
+        guard bytes.endIndex - offset >= width else { throw Truncated() }
+        var value: T = 0
+        for index in 0..<width { value |= T(bytes[offset + index]) << (8 * index) }
+        offset += width
         return value
     }
 

@@ -19,9 +19,11 @@ public struct ChangeLogReplay: Sendable, Equatable {
 extension StudyStore {
     /// The sequence number of the last change-log change the store holds (0 when none).
     public func appliedChangeSequence() throws -> UInt64 {
-        try read("read the applied change-log sequence") { db in
-            UInt64(try Int64.fetchOne(db, sql: "SELECT applied FROM swept_change_log WHERE id = 1") ?? 0)
-        }
+        try read("read the applied change-log sequence") { db in try Self.appliedSequence(db) }
+    }
+
+    static func appliedSequence(_ db: Database) throws -> UInt64 {
+        UInt64(try Int64.fetchOne(db, sql: "SELECT applied FROM swept_change_log WHERE id = 1") ?? 0)
     }
 
     /// Counts one more coordinator start and returns the new count (1 for the first), committed with an fsync
@@ -86,7 +88,7 @@ extension StudyStore {
         var report = ChangeLogReplay()
         guard !files.isEmpty else { return report }
         try pool.writeWithoutTransaction { db in
-            var applied = UInt64(try Int64.fetchOne(db, sql: "SELECT applied FROM swept_change_log WHERE id = 1") ?? 0)
+            var applied = try appliedSequence(db)
             for file in files {
                 let (batches, torn) = try ChangeLog.read(segment: file)
                 report.tornBytes += torn
