@@ -118,7 +118,14 @@ extension Trainer {
         var start = 0
         while start < rowCount {
             let rows = min(batchSize, rowCount - start)
+            // Each thread starts loading its share of the next batch's pixel rows; phase 2 gathers them from cache.
+            let next = start + rows
+            let nextRows = min(batchSize, rowCount - next)
             team.run { part in
+                if nextRows > 0 {
+                    let share = Workspace.share(of: nextRows, part: part, parts: parts)
+                    workspace.prefetch(training, order: order, start: next + share.lowerBound, count: share.count)
+                }
                 partial[part] = workspace.forwardAndBackPropagate(
                     parameters: parameters, rows: Workspace.share(of: rows, part: part, parts: parts),
                     batchRows: rows)
@@ -134,8 +141,6 @@ extension Trainer {
                 base: config.learningRate, step: step, stepsPerEpoch: stepsPerEpoch, totalSteps: totalSteps)
             result.learningRate = learningRate
             let t = optimizer.advance()
-            let next = start + rows
-            let nextRows = min(batchSize, rowCount - next)
             let gradients = workspace.parameterGradients.baseAddress ?? parameters
             optimizer.withRanges(parameters: parameters, gradients: gradients) { ranges in
                 team.run { part in

@@ -18,10 +18,10 @@ public struct TrainingConfiguration: Sendable, Equatable {
     /// OpenBLAS threads for this run; set explicitly before training starts.
     public var threads: Int = 1
     /// With `threads` > 1 and no dropout, split each training step over the run's own threads, each calling
-    /// single-threaded sgemm on its share (`true`); the result is then bit-identical to a one-thread run. `false`
-    /// (the default) lets OpenBLAS thread the products and overlaps the optimizer step with the next batch's
-    /// gather. Both are deterministic; they may differ in the last bits. See docs/learn.md for when each is faster.
-    public var splitsSteps: Bool = false
+    /// single-threaded sgemm on its share (`true`, the default); the result is then bit-identical to a one-thread
+    /// run. `false` lets OpenBLAS thread the products. Both are deterministic; they may differ in the last bits.
+    /// See docs/learn.md for the measurements behind the default.
+    public var splitsSteps: Bool = true
     /// Shuffle the rows each epoch (with the seeded generator).
     public var shuffle: Bool = true
     /// Stop when a monitored metric stops improving.
