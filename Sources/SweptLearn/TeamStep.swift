@@ -57,8 +57,12 @@ extension Workspace {
 
     /// Phase 2 for part `part` of `parts`: its rows of every layer's weight gradient and their optimizer update,
     /// then the bias gradient and update of layers `part`, `part + parts`, …
+    ///
+    /// With `accumulate`, the weight gradients are +0 on entry (see `weightGradientsAreZero`) and sgemm adds onto
+    /// them (β = 1, no zeroing pass, same bits); with `clear`, the optimizer leaves them +0 again.
     func updateWeights(
-        batchRows: Int, part: Int, parts: Int, optimizer: OptimizerRanges, learningRate: Float, step: Int
+        batchRows: Int, part: Int, parts: Int, optimizer: OptimizerRanges, learningRate: Float, step: Int,
+        accumulate: Bool, clear: Bool
     ) {
         guard let grads = parameterGradients.baseAddress else { return }
         for (index, layout) in layouts.enumerated() {
@@ -70,10 +74,11 @@ extension Workspace {
                 // dW[span, :] = A[:, span]ᵀ · dZ over the whole batch.
                 BLAS.sgemm(
                     transposeA: true, transposeB: false, m: span.count, n: width, k: batchRows, alpha: 1,
-                    a: layerInput + span.lowerBound, lda: layout.inputs, b: gradients[index], ldb: width, beta: 0,
-                    c: grads + first, ldc: width)
+                    a: layerInput + span.lowerBound, lda: layout.inputs, b: gradients[index], ldb: width,
+                    beta: accumulate ? 1 : 0, c: grads + first, ldc: width)
                 optimizer.update(
-                    first, first + span.count * width, decays: true, learningRate: learningRate, step: step)
+                    first, first + span.count * width, decays: true, learningRate: learningRate, step: step,
+                    clearGradient: clear)
             }
             if index % parts == part {
                 ElementwiseKernels.columnSums(
@@ -103,6 +108,7 @@ extension Trainer {
     ) -> EpochSteps {
         let config = configuration
         let parts = team.parts
+        let clears = optimizer.clearsGradients
         let rowCount = training.rowCount
         let batchSize = min(config.batchSize, rowCount)
         var result = EpochSteps(learningRate: config.learningRate)
@@ -142,11 +148,12 @@ extension Trainer {
             result.learningRate = learningRate
             let t = optimizer.advance()
             let gradients = workspace.parameterGradients.baseAddress ?? parameters
+            let accumulate = workspace.weightGradientsAreZero
             optimizer.withRanges(parameters: parameters, gradients: gradients) { ranges in
                 team.run { part in
                     workspace.updateWeights(
                         batchRows: rows, part: part, parts: parts, optimizer: ranges, learningRate: learningRate,
-                        step: t)
+                        step: t, accumulate: accumulate, clear: clears)
                     if nextRows > 0 {
                         workspace.gather(
                             training, order: order, start: next,
@@ -155,6 +162,7 @@ extension Trainer {
                     }
                 }
             }
+            workspace.weightGradientsAreZero = clears
             workspace.swapInputs()
             step += 1
             start = next
