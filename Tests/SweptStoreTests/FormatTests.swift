@@ -35,6 +35,29 @@ struct FormatTests {
         #expect(try DistributionJSON.decode(json, context: "test") == distribution)
     }
 
+    @Test("remembered distribution texts keep the sign of zero and each choice's kind")
+    func distributionJSONCacheIsExact() throws {
+        let positive = Distribution.float(try FloatDistribution(low: 0.0, high: 1.0))
+        let negative = Distribution.float(try FloatDistribution(low: -0.0, high: 1.0))
+        #expect(positive == negative)  // equal as numbers, so a cache keyed by `Distribution` would mix them up
+        for _ in 0..<2 {
+            #expect(DistributionJSON.encode(positive) == DistributionJSON.render(positive))
+            #expect(DistributionJSON.encode(negative) == DistributionJSON.render(negative))
+            #expect(DistributionJSON.encode(positive).contains(#""low": 0.0"#))
+            #expect(DistributionJSON.encode(negative).contains(#""low": -0.0"#))
+        }
+        let zeros = Distribution.categorical(try CategoricalDistribution(choices: [.float(0.0), .int(1)]))
+        let negativeZeros = Distribution.categorical(try CategoricalDistribution(choices: [.float(-0.0), .int(1)]))
+        #expect(DistributionJSON.encode(zeros) != DistributionJSON.encode(negativeZeros))
+        #expect(DistributionJSON.encode(negativeZeros) == DistributionJSON.render(negativeZeros))
+        // Past its limit the cache starts again; every text stays right.
+        for k in 0...(DistributionJSON.cacheLimit + 1) {
+            let d = Distribution.int(try IntDistribution(low: 0, high: k + 1))
+            #expect(DistributionJSON.encode(d) == DistributionJSON.render(d))
+        }
+        #expect(DistributionJSON.encode(negative) == DistributionJSON.render(negative))
+    }
+
     @Test("pre-3.0 distribution names still read")
     func legacyDistributions() throws {
         let uniform = try DistributionJSON.decode(

@@ -1,10 +1,29 @@
+import Synchronization
 import SweptTuning
 
 /// Optuna's `distribution_json` column: `distribution_to_json` / `json_to_distribution` of Optuna 5.0, byte for
 /// byte (key order included: float `step, low, high, log`; int `log, step, low, high`; categorical `choices`).
 enum DistributionJSON {
-    /// The JSON Optuna writes for `distribution`.
+    /// The JSON Optuna writes for `distribution`. A study's parameters keep their distributions from trial to
+    /// trial, so the texts are remembered (keyed by the exact bits of every number, since 0.0 and -0.0 compare
+    /// equal but are written differently); the cache forgets everything once it holds `cacheLimit` texts.
     static func encode(_ distribution: Distribution) -> String {
+        let key = ExactDistribution(distribution)
+        if let known = cache.withLock({ $0[key] }) { return known }
+        let text = render(distribution)
+        cache.withLock { texts in
+            if texts.count >= cacheLimit { texts.removeAll() }
+            texts[key] = text
+        }
+        return text
+    }
+
+    /// Most distribution texts `encode` keeps.
+    static let cacheLimit = 1024
+    private static let cache = Mutex<[ExactDistribution: String]>([:])
+
+    /// Builds the JSON text of `distribution`.
+    static func render(_ distribution: Distribution) -> String {
         let attributes: [(String, JSONValue)]
         switch distribution {
         case .float(let d):
@@ -102,6 +121,63 @@ enum DistributionJSON {
         case .string(let s): return .string(s)
         case .array, .object:
             throw StoreError(.invalidValue, "\(context): categorical choices must be str, int, float, bool or null")
+        }
+    }
+}
+
+/// A distribution compared and hashed by the bits of its numbers: two keys are equal only when their JSON texts are.
+struct ExactDistribution: Hashable, Sendable {
+    let distribution: Distribution
+
+    init(_ distribution: Distribution) {
+        self.distribution = distribution
+    }
+
+    static func == (lhs: ExactDistribution, rhs: ExactDistribution) -> Bool {
+        switch (lhs.distribution, rhs.distribution) {
+        case (.float(let a), .float(let b)):
+            return a.low.bitPattern == b.low.bitPattern && a.high.bitPattern == b.high.bitPattern
+                && a.step?.bitPattern == b.step?.bitPattern && a.log == b.log
+        case (.int(let a), .int(let b)):
+            return a == b
+        case (.categorical(let a), .categorical(let b)):
+            return a.choices.count == b.choices.count
+                && zip(a.choices, b.choices).allSatisfy { Self.sameBits($0, $1) }
+        default:
+            return false
+        }
+    }
+
+    func hash(into hasher: inout Hasher) {
+        switch distribution {
+        case .float(let d):
+            hasher.combine(0)
+            hasher.combine(d.low.bitPattern)
+            hasher.combine(d.high.bitPattern)
+            hasher.combine(d.step?.bitPattern)
+            hasher.combine(d.log)
+        case .int(let d):
+            hasher.combine(1)
+            hasher.combine(d)
+        case .categorical(let d):
+            hasher.combine(2)
+            hasher.combine(d.choices.count)
+            for choice in d.choices {
+                switch choice {
+                case .float(let x): hasher.combine(0); hasher.combine(x.bitPattern)
+                case .int(let i): hasher.combine(1); hasher.combine(i)
+                case .string(let text): hasher.combine(2); hasher.combine(text)
+                case .bool(let flag): hasher.combine(3); hasher.combine(flag)
+                case .null: hasher.combine(4)
+                }
+            }
+        }
+    }
+
+    private static func sameBits(_ a: ParamValue, _ b: ParamValue) -> Bool {
+        switch (a, b) {
+        case (.float(let x), .float(let y)): return x.bitPattern == y.bitPattern
+        default: return a == b
         }
     }
 }

@@ -97,9 +97,10 @@ enum RowHelpers {
         try statement.execute(arguments: [id, key, AttributeJSON.encode(value)])
     }
 
-    /// Writes one parameter in Optuna's representation; a repeat with the same value is a no-op.
+    /// Writes one parameter in Optuna's representation; a repeat with the same value is a no-op. `fresh`: the
+    /// trial's row was inserted in this transaction, so it has no parameters to check against.
     static func setParam(_ db: Database, _ ref: TrialRef, name: String, value: ParamValue,
-                         distribution: Distribution) throws {
+                         distribution: Distribution, fresh: Bool = false) throws {
         let internalValue: Double
         do {
             internalValue = try distribution.toInternal(value)
@@ -111,13 +112,13 @@ enum RowHelpers {
                 + DistributionJSON.encode(distribution))
         }
         try setInternalParam(db, ref, name: name, internalValue: internalValue,
-                             distributionJSON: DistributionJSON.encode(distribution))
+                             distributionJSON: DistributionJSON.encode(distribution), fresh: fresh)
     }
 
     /// Writes one parameter already in internal representation.
     static func setInternalParam(_ db: Database, _ ref: TrialRef, name: String, internalValue: Double,
-                                 distributionJSON: String) throws {
-        let existing = try Row.fetchOne(
+                                 distributionJSON: String, fresh: Bool = false) throws {
+        let existing = fresh ? nil : try Row.fetchOne(
             db.cachedStatement(sql: """
                 SELECT param_value, distribution_json FROM trial_params WHERE trial_id = ? AND param_name = ?
                 """),

@@ -182,7 +182,7 @@ extension StudyStore {
             guard let value = start.params[name], let distribution = start.distributions[name] else {
                 throw StoreError(.invalidValue, "start trial \(start.number): parameter '\(name)' has no distribution")
             }
-            try RowHelpers.setParam(db, ref, name: name, value: value, distribution: distribution)
+            try RowHelpers.setParam(db, ref, name: name, value: value, distribution: distribution, fresh: start.fresh)
         }
         try setAttributes(db, start.id, system: start.systemAttributes, user: [:])
         try writeLease(db, trial: start.id, worker: start.worker, epoch: start.epoch, deadline: start.deadline,
