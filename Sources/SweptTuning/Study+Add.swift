@@ -51,6 +51,8 @@ extension Study {
             stepIndex.add(added.intermediateValues)
         case .waiting:
             waitingNumbers.append(added.number)
+        case .fail:
+            failedTrialCount += 1
         default:
             break
         }

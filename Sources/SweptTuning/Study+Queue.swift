@@ -79,6 +79,7 @@ extension Study {
             }
         }
         var completed = 0
+        var failed = 0
         var waiting: [Int] = []
         for trial in ordered {
             switch trial.state {
@@ -92,12 +93,15 @@ extension Study {
                 }
             case .waiting:
                 waiting.append(trial.number)
+            case .fail:
+                failed += 1
             default:
                 break
             }
         }
         self.trials = ordered
         completedTrialCount = completed
+        failedTrialCount = failed
         waitingNumbers = waiting
         relativeSamples = [:]
         stepIndex = StepIndex()

@@ -68,6 +68,8 @@ extension Study {
         if finalState == .complete {
             completedTrialCount += 1
             stepIndex.add(trials[index].intermediateValues)
+        } else if finalState == .fail {
+            failedTrialCount += 1
         }
         return trials[index]
     }

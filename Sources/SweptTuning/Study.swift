@@ -32,6 +32,8 @@ public final class Study: StudyView {
     public internal(set) var trials: [FrozenTrial] = []
     /// How many trials are COMPLETE.
     public internal(set) var completedTrialCount = 0
+    /// How many trials are FAIL.
+    public internal(set) var failedTrialCount = 0
 
     var stepIndex = StepIndex()
     var waitingNumbers: [Int] = []

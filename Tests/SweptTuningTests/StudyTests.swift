@@ -51,6 +51,21 @@ struct StudyTests {
         #expect(study.completedTrialCount == 0)
     }
 
+    @Test func failedTrialsAreCountedWhicheverWayTheyFail() throws {
+        let study = Study()
+        _ = try study.tell(try study.ask(), value: .nan)  // NaN result
+        _ = try study.tell(try study.ask(), state: .fail)
+        _ = try study.tell(try study.ask(), value: 1)
+        _ = try study.tell(try study.ask(), state: .pruned)
+        try study.add(FrozenTrial(number: 0, state: .fail))
+        #expect(study.failedTrialCount == 3)
+        #expect(study.completedTrialCount == 1)
+        let restored = Study()
+        try restored.restore(study.trials)
+        #expect(restored.failedTrialCount == 3)
+        #expect(restored.failedTrialCount == restored.trials.filter { $0.state == .fail }.count)
+    }
+
     /// Optuna 5.0 completes a trial told ±infinity (checked against optuna 5.0.0); so does swept.
     @Test(arguments: [Double.infinity, -.infinity])
     func infiniteValueCompletesTheTrial(_ value: Double) throws {

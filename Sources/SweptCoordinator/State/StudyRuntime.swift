@@ -68,12 +68,12 @@ final class StudyRuntime {
 
     /// Whether the study has used up its `max_failures` budget.
     var failuresExhausted: Bool {
-        guard let limit = spec.budget.maxFailures else { return false }
-        // A lost trial that was retried does not count: its retry carries the outcome.
-        let retried = Set(retryOf.values)
-        var failed = 0
-        for trial in study.trials where trial.state == .fail && !retried.contains(trial.number) { failed += 1 }
-        return failed >= limit
+        guard let limit = spec.budget.maxFailures, study.failedTrialCount >= limit else { return false }
+        // A lost trial that was retried does not count: its retry carries the outcome. Checked on every finish, so
+        // this looks at the retried trials only, not at every trial.
+        let trials = study.trials
+        let retriedFailures = Set(retryOf.values).filter { $0 < trials.count && trials[$0].state == .fail }.count
+        return study.failedTrialCount - retriedFailures >= limit
     }
 
     /// Whether everything the budget asked for has finished.
