@@ -124,7 +124,8 @@ extension Trainer {
         var start = 0
         while start < rowCount {
             let rows = min(batchSize, rowCount - start)
-            // Each thread starts loading its share of the next batch's pixel rows; phase 2 gathers them from cache.
+            // Each part starts loading its share of the next batch's pixel rows into the shared cache levels, so
+            // that phase 2's gather (by whichever thread claims that part) finds them there.
             let next = start + rows
             let nextRows = min(batchSize, rowCount - next)
             team.run { part in

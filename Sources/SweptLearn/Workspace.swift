@@ -28,9 +28,10 @@ final class Workspace {
     /// The batch's regression targets (`capacity × outputs`).
     let targets: UnsafeMutablePointer<Float>
     /// True while every weight gradient in `parameterGradients` is +0 (after allocation, and after an optimizer step
-    /// that cleared them): `backward` then accumulates the weight products onto them (sgemm with β = 1), which
-    /// skips OpenBLAS's pass that zeroes C for β = 0 and gives the same bits (0 + x = x, and the kernel adds to C
-    /// either way). `backward` leaves it false.
+    /// that cleared them): `backward` and the split step's `updateWeights` then accumulate the weight products onto
+    /// them (sgemm with β = 1), which skips OpenBLAS's pass that zeroes C for β = 0 and gives the same bits (0 + x =
+    /// x, and the kernel adds to C either way). `backward` leaves it false; the split step sets it after each
+    /// update to whether the optimizer cleared the gradients.
     var weightGradientsAreZero = true
     private var owned: [UnsafeMutableRawPointer] = []
 

@@ -10,13 +10,18 @@ public struct ObjectiveContext: Sendable {
     public var params: [String: ParamValue]
     /// The OpenBLAS thread count this worker slot may use.
     public var blasThreads: Int
+    /// How many trials the worker may run at once in this process (its slots). OpenBLAS's thread count is global
+    /// to the process, so a trial that changes it while another trains would change that trial's products.
+    public var concurrentTrials: Int
 
     /// Creates a context.
-    public init(studyName: String, trialNumber: Int, params: [String: ParamValue], blasThreads: Int = 1) {
+    public init(studyName: String, trialNumber: Int, params: [String: ParamValue], blasThreads: Int = 1,
+                concurrentTrials: Int = 1) {
         self.studyName = studyName
         self.trialNumber = trialNumber
         self.params = params
         self.blasThreads = blasThreads
+        self.concurrentTrials = max(concurrentTrials, 1)
     }
 }
 

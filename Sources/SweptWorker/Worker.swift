@@ -123,7 +123,8 @@ public final class Worker: Sendable {
             }
         }
         let context = ObjectiveContext(studyName: assignment.studyName, trialNumber: Int(assignment.number),
-                                       params: params, blasThreads: settings.blasThreads)
+                                       params: params, blasThreads: settings.blasThreads,
+                                       concurrentTrials: settings.slots)
         let reporter = WireTrialReporter(link: link, control: control, acknowledged: acknowledged)
         let outcome: ObjectiveOutcome
         do {

@@ -14,9 +14,9 @@ struct TrainBenchmark: ParsableCommand {
         abstract: "Measure training speed (and accuracy) on Fashion-MNIST against the sgemm bound.",
         discussion: "Prints one key=value line per figure. Speed mode (default): sgemm 1024³ GFLOP/s, the fused "
             + "bias+relu kernel against a scalar-forced twin, and s/epoch of MLP 784-100-10 and 784-256-128-10 (relu, "
-            + "Adam at 0.002 with cosine decay, batch 128) with bound_fraction = (epoch FLOPs / sgemm rate) / epoch time, the median over the timed "
-            + "epochs of each epoch against the sgemm rate measured right before and after it (sgemm_gflops: the "
-            + "median of those rates).\n\n"
+            + "Adam at 0.002 with cosine decay, batch 128) with bound_fraction = (epoch FLOPs / sgemm rate) / epoch "
+            + "time, the median over the timed epochs of each epoch against the sgemm rate measured right before and "
+            + "after it (sgemm_gflops: the median of those rates).\n\n"
             + "Accuracy mode (--accuracy): trains softmax regression and both MLPs for 10 epochs with each of --seeds "
             + "seeds and prints test accuracy on the 10k test images per seed, then the median, minimum and maximum "
             + "over the seeds (one seed's accuracy moves by ±0.004 with the last bits of training).\n\n"
@@ -54,7 +54,7 @@ struct TrainBenchmark: ParsableCommand {
     @Option(help: "Learning-rate schedule over the run: cosine (decay to 0 by the last step) or constant.")
     var schedule: Schedule = .cosine
 
-    @Option(help: "Accuracy mode: train each model with this many seeds (--seed, --seed + 1, …) and print the median.")
+    @Option(help: "Accuracy mode: train each model with this many seeds (--seed, --seed + 1, …); print the median.")
     var seeds = 5
 
     @Option(help: "Seed for initialization, shuffling and dropout.")
@@ -112,8 +112,8 @@ struct TrainBenchmark: ParsableCommand {
             // moves by 2× within seconds, and one rate from the start of the run would compare an epoch with
             // conditions it never saw.
             var rates: [Double] = []
-            let result = try Trainer(configuration: configuration(epochs: epochs + 1, seed: seed)).fit(&network, training: train) {
-                _ in
+            let trainer = try Trainer(configuration: configuration(epochs: epochs + 1, seed: seed))
+            let result = try trainer.fit(&network, training: train) { _ in
                 rates.append(try KernelBenchmark.sgemmGFLOPS(n: 1024, repetitions: 3))
                 return .proceed
             }
@@ -134,13 +134,17 @@ struct TrainBenchmark: ParsableCommand {
             emit(
                 "train model=\(name) threads=\(threads) s_per_epoch=\(fixed(median, 3)) "
                     + "gflops=\(fixed(flops / median / 1e9, 1)) bound_s=\(fixed(Self.median(bounds), 3)) "
-                    + "bound_fraction=\(fixed(Self.median(fractions), 2)) sgemm_gflops=\(fixed(Self.median(paired), 1))")
+                    + "bound_fraction=\(fixed(Self.median(fractions), 2)) "
+                    + "sgemm_gflops=\(fixed(Self.median(paired), 1))")
         }
     }
 
+    /// The middle value (the mean of the two middle values for an even count).
     private static func median(_ values: [Double]) -> Double {
         let sorted = values.sorted()
-        return sorted.isEmpty ? .nan : sorted[sorted.count / 2]
+        guard !sorted.isEmpty else { return .nan }
+        let middle = sorted.count / 2
+        return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
     }
 
     private func measureAccuracy(train: Dataset, test: Dataset) throws {

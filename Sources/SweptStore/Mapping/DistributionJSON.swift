@@ -125,7 +125,9 @@ enum DistributionJSON {
     }
 }
 
-/// A distribution compared and hashed by the bits of its numbers: two keys are equal only when their JSON texts are.
+/// A distribution compared and hashed by the bits of its numbers and the bytes of its strings (Swift's `String`
+/// equality treats canonically equivalent texts as equal, which JSON writes differently): two keys are equal only
+/// when their JSON texts are.
 struct ExactDistribution: Hashable, Sendable {
     let distribution: Distribution
 
@@ -166,7 +168,10 @@ struct ExactDistribution: Hashable, Sendable {
                 switch choice {
                 case .float(let x): hasher.combine(0); hasher.combine(x.bitPattern)
                 case .int(let i): hasher.combine(1); hasher.combine(i)
-                case .string(let text): hasher.combine(2); hasher.combine(text)
+                case .string(let text):
+                    hasher.combine(2)
+                    hasher.combine(text.utf8.count)
+                    for byte in text.utf8 { hasher.combine(byte) }
                 case .bool(let flag): hasher.combine(3); hasher.combine(flag)
                 case .null: hasher.combine(4)
                 }
@@ -177,6 +182,7 @@ struct ExactDistribution: Hashable, Sendable {
     private static func sameBits(_ a: ParamValue, _ b: ParamValue) -> Bool {
         switch (a, b) {
         case (.float(let x), .float(let y)): return x.bitPattern == y.bitPattern
+        case (.string(let x), .string(let y)): return x.utf8.elementsEqual(y.utf8)
         default: return a == b
         }
     }

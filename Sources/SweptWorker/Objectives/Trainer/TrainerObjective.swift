@@ -60,7 +60,7 @@ public struct TrainerObjective: Objective {
             prepared = try cache.data(for: data)
             settings = try TrainerSettings(
                 config: config, params: context.params, trialNumber: context.trialNumber,
-                threads: context.blasThreads)
+                threads: context.blasThreads, concurrentTrials: context.concurrentTrials)
         } catch {
             return (.failed(reason: "\(error)"), nil)
         }

@@ -18,9 +18,12 @@ struct TrainerSettings: Equatable {
     /// Ridge's L2 penalty.
     var alpha: Float = 1e-3
 
-    /// Resolves `params` for `config`'s model.
+    /// Resolves `params` for `config`'s model. With `concurrentTrials` > 1 the run lets OpenBLAS thread its
+    /// products instead of splitting its steps: a split run sets the process-wide thread count to 1 during each
+    /// epoch and back afterwards, which would change the products of another trial training beside it.
     /// - Throws: `DataPreparationError`-style messages naming the setting for values that do not fit.
-    init(config: TrainerConfig, params: [String: ParamValue], trialNumber: Int, threads: Int) throws {
+    init(config: TrainerConfig, params: [String: ParamValue], trialNumber: Int, threads: Int,
+         concurrentTrials: Int = 1) throws {
         func value(_ name: String) -> ParamValue {
             params[name] ?? config.fixed[name] ?? TrainerSetting.named(name, for: config.model)?.defaultValue ?? .null
         }
@@ -57,6 +60,7 @@ struct TrainerSettings: Equatable {
         training.batchSize = try integer("batch_size")
         training.seed = config.seed &+ UInt64(max(trialNumber, 0))
         training.threads = max(threads, 1)
+        training.splitsSteps = concurrentTrials <= 1
         let momentum = Float(try number("momentum"))
         switch try text("optimizer") {
         case "sgd": training.optimizer = .sgd(momentum: 0)
