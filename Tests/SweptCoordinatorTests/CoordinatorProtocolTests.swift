@@ -418,4 +418,35 @@ struct CoordinatorBudgetTests {
         #expect(cluster.studies.first?.state == .stopped)
         #expect(cluster.studies.first?.counts.fail == 2)
     }
+
+    @Test("budget.max_failures does not count a lost trial whose retry carries its outcome")
+    func maxFailuresSkipsRetriedLosses() async throws {
+        let h = try await Harness(settings: CoordinatorSettings(leaseTTLMillis: 300, heartbeatIntervalMillis: 100))
+        try await launch(h, """
+            {"name": "shaky", "space": {"x": {"float": [0, 1]}},
+             "budget": {"trials": 10, "max_failures": 2, "max_retries": 1}}
+            """)
+        await h.register("w1")
+        _ = try #require(await h.acquire("w1"))  // never reported: its lease expires and the trial is lost
+        let lost = await eventually(timeout: 10) { try await h.readTrials("shaky").first?.trial.state == .fail }
+        #expect(lost)
+        await h.register("w2")
+        func fail(_ worker: String) async throws -> Int {
+            let assignment = try #require(await h.acquire(worker))
+            _ = await h.send(.finishTrial(TrialFinish(trialID: assignment.trialID, leaseEpoch: assignment.leaseEpoch,
+                                                      outcome: .fail(reason: "boom"))), from: worker)
+            return Int(assignment.number)
+        }
+        func state() async -> StudyState? {
+            guard case .status(let cluster) = await h.send(.status(StudyReference(study: "shaky")), from: "cli") else {
+                return nil
+            }
+            return cluster.studies.first?.state
+        }
+        #expect(try await fail("w2") == 1)  // the retry of trial 0 fails: two FAIL trials, one of them counts
+        #expect(await state() == .running)
+        #expect(try await fail("w2") == 2)  // the second failure that counts reaches the limit
+        #expect(await state() == .stopped)
+        #expect(await h.acquire("w2") == nil)
+    }
 }
