@@ -1,11 +1,14 @@
 /// A training step split over a `ThreadTeam`, each thread calling single-threaded sgemm on its share.
 ///
-/// Phase 1 splits the batch by rows: each part runs its rows through the forward pass, the loss and the row-local
-/// part of the backward pass (`dA = dZ · Wᵀ` and the activation derivative), all on data it just wrote. Phase 2
-/// splits each layer's weight matrix by input rows: each part computes its rows of `dW = Aᵀ · dZ`, updates those
-/// parameters at once while the gradient is in cache, takes the bias of every `parts`-th layer, and gathers its
-/// rows of the next batch into the spare input buffer. Every element is computed by the same code whatever the
-/// split, so a fixed thread count gives bit-identical runs.
+/// Phase 0 splits the first layer's product along its inputs: each part multiplies its columns of the batch by the
+/// rows of the first weight matrix that it updates itself in phase 2, so the weights (and their moments) stay with
+/// the thread that writes them. Phase 1 splits the batch by rows: each part adds the phase-0 products for its rows
+/// (in part order) and runs them through the rest of the forward pass, the loss and the row-local part of the
+/// backward pass (`dA = dZ · Wᵀ` and the activation derivative), all on data it just wrote. Phase 2 splits each
+/// layer's weight matrix by input rows: each part computes its rows of `dW = Aᵀ · dZ`, updates those parameters at
+/// once while the gradient is in cache, takes the bias of every `parts`-th layer, and gathers its rows of the next
+/// batch into the spare input buffer. The split depends only on the thread count, so a fixed thread count gives
+/// bit-identical runs; a different count adds the first layer's products in a different order.
 extension Workspace {
     /// The part of `0..<count` that part `part` of `parts` handles: contiguous, on multiples of 8 rows.
     static func share(of count: Int, part: Int, parts: Int) -> Range<Int> {
@@ -16,7 +19,13 @@ extension Workspace {
 
     /// Phase 1 over `rows` of a batch of `batchRows` rows in `input`: forward, loss gradient (divided by the whole
     /// batch) and the input gradients of every layer but the first. Returns the loss summed over `rows`.
-    func forwardAndBackPropagate(parameters p: UnsafePointer<Float>, rows: Range<Int>, batchRows: Int) -> Double {
+    ///
+    /// With `firstLayerPartials`, the first layer's pre-activations are the sum of those products (one per part of
+    /// its inputs, added in order) instead of one product over all inputs.
+    func forwardAndBackPropagate(
+        parameters p: UnsafePointer<Float>, rows: Range<Int>, batchRows: Int,
+        firstLayerPartials: [UnsafePointer<Float>]? = nil
+    ) -> Double {
         let n = rows.count
         guard n > 0 else { return 0 }
         let r0 = rows.lowerBound
@@ -25,9 +34,18 @@ extension Workspace {
             let width = layout.outputs
             let z = preActivations[index] + r0 * width
             let a = outputs[index] + r0 * width
-            BLAS.sgemm(
-                transposeA: false, transposeB: false, m: n, n: width, k: layout.inputs, alpha: 1, a: current,
-                lda: layout.inputs, b: p + layout.weightOffset, ldb: width, beta: 0, c: z, ldc: width)
+            if index == 0, let partials = firstLayerPartials, let first = partials.first {
+                let count = n * width
+                z.update(from: first + r0 * width, count: count)
+                for partial in partials.dropFirst() {
+                    let source = partial + r0 * width
+                    for i in 0..<count { z[i] += source[i] }
+                }
+            } else {
+                BLAS.sgemm(
+                    transposeA: false, transposeB: false, m: n, n: width, k: layout.inputs, alpha: 1, a: current,
+                    lda: layout.inputs, b: p + layout.weightOffset, ldb: width, beta: 0, c: z, ldc: width)
+            }
             ActivationKernels.forward(
                 layout.activation, z: z, bias: p + layout.biasOffset, a: a, rows: n, columns: width)
             current = UnsafePointer(a)
@@ -53,6 +71,19 @@ extension Workspace {
             index -= 1
         }
         return loss
+    }
+
+    /// Phase 0 for part `part` of `parts`: the product of the batch's columns `span` of the first layer's inputs with
+    /// the same rows of its weights (the rows this part updates in phase 2), into `partial` (`batchRows × outputs`).
+    func firstLayerPartial(
+        parameters p: UnsafePointer<Float>, span: Range<Int>, batchRows: Int, into partial: UnsafeMutablePointer<Float>
+    ) {
+        let layout = layouts[0]
+        BLAS.sgemm(
+            transposeA: false, transposeB: false, m: batchRows, n: layout.outputs, k: span.count, alpha: 1,
+            a: input + span.lowerBound, lda: layout.inputs,
+            b: p + layout.weightOffset + span.lowerBound * layout.outputs, ldb: layout.outputs, beta: 0, c: partial,
+            ldc: layout.outputs)
     }
 
     /// Phase 2 for part `part` of `parts`: its rows of every layer's weight gradient and their optimizer update,
@@ -121,9 +152,27 @@ extension Trainer {
                 training, order: order, start: 0, rows: Workspace.share(of: firstRows, part: part, parts: parts),
                 into: workspace.input)
         }
+        // The first layer's product split along its inputs: part q multiplies input columns `spans[q]` by the
+        // weight rows it updates itself, so each thread keeps reading the weights it wrote.
+        let firstWidth = workspace.layouts[0].outputs
+        let spans = (0..<parts).map { Workspace.share(of: workspace.layouts[0].inputs, part: $0, parts: parts) }
+        let splitFirst = spans.filter { !$0.isEmpty }.count > 1
+        let partialBuffer = UnsafeMutablePointer<Float>.allocate(capacity: max(parts * batchSize * firstWidth, 1))
+        defer { partialBuffer.deallocate() }
+        let partials = (0..<parts).filter { !spans[$0].isEmpty }.map {
+            UnsafePointer(partialBuffer + $0 * batchSize * firstWidth)
+        }
         var start = 0
         while start < rowCount {
             let rows = min(batchSize, rowCount - start)
+            if splitFirst {
+                team.run { part in
+                    guard !spans[part].isEmpty else { return }
+                    workspace.firstLayerPartial(
+                        parameters: parameters, span: spans[part], batchRows: rows,
+                        into: partialBuffer + part * batchSize * firstWidth)
+                }
+            }
             // Each part starts loading its share of the next batch's pixel rows into the shared cache levels, so
             // that phase 2's gather (by whichever thread claims that part) finds them there.
             let next = start + rows
@@ -135,7 +184,7 @@ extension Trainer {
                 }
                 partial[part] = workspace.forwardAndBackPropagate(
                     parameters: parameters, rows: Workspace.share(of: rows, part: part, parts: parts),
-                    batchRows: rows)
+                    batchRows: rows, firstLayerPartials: splitFirst ? partials : nil)
             }
             var loss: Double = 0
             for part in 0..<parts { loss += partial[part] }
@@ -171,3 +220,4 @@ extension Trainer {
         return result
     }
 }
+

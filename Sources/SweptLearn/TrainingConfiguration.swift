@@ -18,9 +18,8 @@ public struct TrainingConfiguration: Sendable, Equatable {
     /// OpenBLAS threads for this run; set explicitly before training starts.
     public var threads: Int = 1
     /// With `threads` > 1 and no dropout, split each training step over the run's own threads, each calling
-    /// single-threaded sgemm on its share (`true`, the default); the trained weights are then bit-identical to a
-    /// one-thread run's (the reported training loss, summed per part, may differ in its last bits).
-    /// `false` lets OpenBLAS thread the products. Both are deterministic; they may differ in the last bits. Split
+    /// single-threaded sgemm on its share (`true`, the default). `false` lets OpenBLAS thread the products. Both are
+    /// deterministic for a seed and thread count; they may differ from each other in the last bits. Split
     /// runs set OpenBLAS's process-wide thread count to 1 during each epoch: run concurrent trainings in one
     /// process with `false`. See docs/learn.md for the measurements behind the default.
     public var splitsSteps: Bool = true
