@@ -122,6 +122,9 @@ extension Workspace {
 }
 
 extension Trainer {
+    /// The most floats the split step's per-part products of the first layer may take (64 MB).
+    static let maximumPartialFloats = 16 << 20
+
     /// What one epoch of training steps produced.
     struct EpochSteps {
         var lossSum: Double = 0
@@ -156,8 +159,12 @@ extension Trainer {
         // weight rows it updates itself, so each thread keeps reading the weights it wrote.
         let firstWidth = workspace.layouts[0].outputs
         let spans = (0..<parts).map { Workspace.share(of: workspace.layouts[0].inputs, part: $0, parts: parts) }
+        // (Not when the per-part products would take more than `maximumPartialFloats`: a huge batch or layer keeps
+        // one product over all inputs per row share instead.)
         let splitFirst = spans.filter { !$0.isEmpty }.count > 1
-        let partialBuffer = UnsafeMutablePointer<Float>.allocate(capacity: max(parts * batchSize * firstWidth, 1))
+            && parts * batchSize * firstWidth <= Self.maximumPartialFloats
+        let partialBuffer = UnsafeMutablePointer<Float>.allocate(
+            capacity: splitFirst ? parts * batchSize * firstWidth : 1)
         defer { partialBuffer.deallocate() }
         let partials = (0..<parts).filter { !spans[$0].isEmpty }.map {
             UnsafePointer(partialBuffer + $0 * batchSize * firstWidth)
@@ -220,4 +227,3 @@ extension Trainer {
         return result
     }
 }
-
