@@ -150,33 +150,10 @@ struct ExactDistribution: Hashable, Sendable {
         }
     }
 
+    /// The distribution's own hash: keys equal here are equal distributions too (same bits, same bytes), so they
+    /// hash alike; 0.0 and -0.0 share a bucket and `==` tells them apart.
     func hash(into hasher: inout Hasher) {
-        switch distribution {
-        case .float(let d):
-            hasher.combine(0)
-            hasher.combine(d.low.bitPattern)
-            hasher.combine(d.high.bitPattern)
-            hasher.combine(d.step?.bitPattern)
-            hasher.combine(d.log)
-        case .int(let d):
-            hasher.combine(1)
-            hasher.combine(d)
-        case .categorical(let d):
-            hasher.combine(2)
-            hasher.combine(d.choices.count)
-            for choice in d.choices {
-                switch choice {
-                case .float(let x): hasher.combine(0); hasher.combine(x.bitPattern)
-                case .int(let i): hasher.combine(1); hasher.combine(i)
-                case .string(let text):
-                    hasher.combine(2)
-                    hasher.combine(text.utf8.count)
-                    for byte in text.utf8 { hasher.combine(byte) }
-                case .bool(let flag): hasher.combine(3); hasher.combine(flag)
-                case .null: hasher.combine(4)
-                }
-            }
-        }
+        hasher.combine(distribution)
     }
 
     private static func sameBits(_ a: ParamValue, _ b: ParamValue) -> Bool {
