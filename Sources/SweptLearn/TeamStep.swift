@@ -38,8 +38,7 @@ extension Workspace {
                 let count = n * width
                 z.update(from: first + r0 * width, count: count)
                 for partial in partials.dropFirst() {
-                    let source = partial + r0 * width
-                    for i in 0..<count { z[i] += source[i] }
+                    ElementwiseKernels.addScaled(1, partial + r0 * width, to: z, count: count)
                 }
             } else {
                 BLAS.sgemm(
