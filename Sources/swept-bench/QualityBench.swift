@@ -37,11 +37,9 @@ struct QualityBench: ParsableCommand {
                         print("\(label) seed=\(seed) best=\(bests[seed])")
                     }
                 }
-                bests.sort()
-                let median = bests.count % 2 == 1
-                    ? bests[bests.count / 2] : 0.5 * (bests[bests.count / 2 - 1] + bests[bests.count / 2])
+                let medianBest = median(bests)
                 print("quality function=\(function.name) sampler=\(samplerName) trials=\(trials) seeds=\(seeds) "
-                    + "median_best=\(Self.format(median))")
+                    + "median_best=\(Self.format(medianBest))")
             }
         }
     }

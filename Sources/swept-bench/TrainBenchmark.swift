@@ -130,22 +130,15 @@ struct TrainBenchmark: ParsableCommand {
                 fractions.append(bound / epoch.seconds)
                 paired.append(rate)
             }
-            let median = Self.median(seconds)
+            let epochSeconds = median(seconds)
             emit(
-                "train model=\(name) threads=\(threads) s_per_epoch=\(fixed(median, 3)) "
-                    + "gflops=\(fixed(flops / median / 1e9, 1)) bound_s=\(fixed(Self.median(bounds), 3)) "
-                    + "bound_fraction=\(fixed(Self.median(fractions), 2)) "
-                    + "sgemm_gflops=\(fixed(Self.median(paired), 1))")
+                "train model=\(name) threads=\(threads) s_per_epoch=\(fixed(epochSeconds, 3)) "
+                    + "gflops=\(fixed(flops / epochSeconds / 1e9, 1)) bound_s=\(fixed(median(bounds), 3)) "
+                    + "bound_fraction=\(fixed(median(fractions), 2)) "
+                    + "sgemm_gflops=\(fixed(median(paired), 1))")
         }
     }
 
-    /// The middle value (the mean of the two middle values for an even count).
-    private static func median(_ values: [Double]) -> Double {
-        let sorted = values.sorted()
-        guard !sorted.isEmpty else { return .nan }
-        let middle = sorted.count / 2
-        return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
-    }
 
     private func measureAccuracy(train: Dataset, test: Dataset) throws {
         let models: [(String, (UInt64) throws -> NeuralNetwork)] = [
@@ -170,7 +163,7 @@ struct TrainBenchmark: ParsableCommand {
             }
             emit(
                 "accuracy model=\(name) threads=\(threads) epochs=\(accuracyEpochs) seeds=\(seeds) "
-                    + "median_test_accuracy=\(fixed(Self.median(accuracies), 4)) "
+                    + "median_test_accuracy=\(fixed(median(accuracies), 4)) "
                     + "min_test_accuracy=\(fixed(accuracies.min() ?? .nan, 4)) "
                     + "max_test_accuracy=\(fixed(accuracies.max() ?? .nan, 4))")
         }
