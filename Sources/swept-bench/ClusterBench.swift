@@ -21,7 +21,10 @@ struct ClusterBench: AsyncParsableCommand {
             simulated workers (register, acquire, 5 reports, finish) against a coordinator with a random sampler \
             and a median pruner over a scratch store: \
             `cluster workers=N trials_per_s=… rpc_per_s=… efficiency=…` (swept's RPC rate over the raw rate) and \
-            `cluster workers=N report_latency_p50_us=… report_latency_p99_us=…` (report → decision).
+            `cluster workers=N report_latency_p50_us=… report_latency_p99_us=…` (report → decision). First come \
+            the store's lines: `cluster commit …` (a change-log write, a one-change SQLite commit) and \
+            `cluster apply … us_per_trial=…` (the applier's SQLite work for one tiny trial's changes); \
+            `--store-only` prints just these.
 
             Examples: swept-bench cluster --raw --clients 2 --clients 8 --seconds 3
                       swept-bench cluster --clients 2 --clients 8
@@ -30,6 +33,9 @@ struct ClusterBench: AsyncParsableCommand {
 
     @Flag(help: "Measure only the raw transport and the codec, not the coordinator.")
     var raw = false
+
+    @Flag(help: "Measure only the store side: a log write, a one-change commit and the applier's cost per tiny trial.")
+    var storeOnly = false
 
     @Option(help: "Store durability for the coordinator runs: normal (the coordinator's default), full or off.")
     var synchronous: String = "normal"

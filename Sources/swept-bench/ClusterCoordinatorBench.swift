@@ -18,7 +18,11 @@ extension ClusterBench {
         let logWrite = try CommitBench.microsecondsPerLogWrite(synchronous: sync)
         print("cluster commit store=\(synchronous) us_per_log_write=\(String(format: "%.1f", logWrite)) "
             + "us_per_sqlite_commit=\(Int(commit.rounded()))")
+        let apply = try await ApplyBench.microsecondsPerTrial(synchronous: sync)
+        print("cluster apply store=\(synchronous) us_per_trial=\(String(format: "%.1f", apply.perTrial)) "
+            + "us_per_change=\(String(format: "%.2f", apply.perChange))")
         fflush(nil)
+        if storeOnly { return }
         for count in clients {
             let handler = try await HandlerBench.measure(workers: count, seconds: seconds, synchronous: sync)
             print("cluster handler workers=\(count) rpc_per_s=\(Int(handler.rpcPerSecond)) commits=\(handler.commits)")

@@ -69,13 +69,15 @@ extension StudyStore {
         for batch in batches {
             for mutation in batch.mutations { flat.append((mutation, batch.decidedAt)) }
         }
-        var errors = try BatchTransaction.run(db, count: flat.count + 1, path: path,
-                                              doing: "apply logged change") { index, db in
+        var memo = ApplyMemo(coalescing: flat.lazy.map(\.0))
+        var errors = try BatchTransaction.run(db, count: flat.count + 1, path: path, doing: "apply logged change",
+                                              rolledBack: { memo.reset() }) { index, db in
             if index == flat.count {
                 try db.cachedStatement(sql: "UPDATE swept_change_log SET applied = ? WHERE id = 1")
                     .execute(arguments: [Int64(bitPattern: last)])
             } else {
-                try apply(flat[index].0, db, now: flat[index].1)
+                memo.position = index
+                try apply(flat[index].0, db, now: flat[index].1, memo: &memo)
             }
         }
         errors.removeLast()

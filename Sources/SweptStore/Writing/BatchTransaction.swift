@@ -7,10 +7,11 @@ import GRDB
 /// batch is rolled back and replayed with each operation in its own savepoint, so only the failing ones are undone
 /// and the rest still commit together.
 enum BatchTransaction {
-    /// Runs operations `0..<count` through `operation`; returns one error (or nil) per operation.
+    /// Runs operations `0..<count` through `operation`; returns one error (or nil) per operation. `rolledBack`
+    /// runs when the fast path is rolled back, before the operations are replayed one savepoint each.
     /// - Throws: when the transaction itself cannot begin or commit (then nothing of the batch is written).
     static func run(
-        _ db: Database, count: Int, path: String, doing: String,
+        _ db: Database, count: Int, path: String, doing: String, rolledBack: () -> Void = {},
         operation: (Int, Database) throws -> Void
     ) throws -> [StoreError?] {
         try db.beginTransaction(.immediate)
@@ -26,6 +27,7 @@ enum BatchTransaction {
             return Array(repeating: nil, count: count)
         }
         try db.rollback()
+        rolledBack()
         try db.beginTransaction(.immediate)
         var errors: [StoreError?] = []
         errors.reserveCapacity(count)

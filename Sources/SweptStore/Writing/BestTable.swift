@@ -1,4 +1,5 @@
 import GRDB
+import GRDBSQLite
 import SweptTuning
 
 /// `swept_best`: the best `kept` COMPLETE trials of each study by objective 0, kept up to date as trials finish.
@@ -60,23 +61,44 @@ enum BestTable {
     }
 
     /// Records a trial whose value rows were just written (up to row `lastValueID`): a COMPLETE one with `value` as
-    /// objective 0 enters the table, rows beyond the kept ones are dropped, and the watermark moves
-    /// past the trial's value rows.
+    /// objective 0 enters the table when it ranks among the kept ones (the row it pushes out is dropped), and the
+    /// watermark moves past the trial's value rows. Most trials of a long study rank below the kept ones: for them
+    /// this is one index read of the last kept row.
     static func record(_ db: Database, _ ref: TrialRef, value: Double?, direction: StudyDirection,
                        lastValueID: Int64) throws {
         if let value, !value.isNaN {
             let key = direction == .maximize ? -value : value
-            try db.cachedStatement(sql: """
-                INSERT INTO swept_best (study_id, rank_key, number, trial_id) VALUES (?, ?, ?, ?)
-                """).execute(arguments: [ref.study.rawValue, key, ref.number, ref.id.rawValue])
-            try db.cachedStatement(sql: """
-                DELETE FROM swept_best WHERE study_id = ?1 AND (rank_key, number) IN (
-                    SELECT rank_key, number FROM swept_best WHERE study_id = ?1
-                    ORDER BY rank_key, number LIMIT -1 OFFSET \(kept))
-                """).execute(arguments: [ref.study.rawValue])
+            let select = try FastWrite(db, """
+                SELECT rank_key, number FROM swept_best WHERE study_id = ?
+                ORDER BY rank_key, number LIMIT 1 OFFSET \(kept - 1)
+                """)
+            select.bind(1, ref.study.rawValue)
+            let last = try select.first(db) { row in
+                (sqlite3_column_double(row, 0), Int(sqlite3_column_int64(row, 1)))
+            }
+            if let last, last < (key, ref.number) {
+                // Full, and the trial ranks below every kept row: nothing to change.
+            } else {
+                let insert = try FastWrite(
+                    db, "INSERT INTO swept_best (study_id, rank_key, number, trial_id) VALUES (?, ?, ?, ?)")
+                insert.bind(1, ref.study.rawValue)
+                insert.bind(2, key)
+                insert.bind(3, ref.number)
+                insert.bind(4, ref.id.rawValue)
+                try insert.run(db)
+                if let last {
+                    let delete = try FastWrite(
+                        db, "DELETE FROM swept_best WHERE study_id = ? AND rank_key = ? AND number = ?")
+                    delete.bind(1, ref.study.rawValue)
+                    delete.bind(2, last.0)
+                    delete.bind(3, last.1)
+                    try delete.run(db)
+                }
+            }
         }
-        try db.cachedStatement(sql: "UPDATE swept_best_watermark SET last_value_id = ?")
-            .execute(arguments: [lastValueID])
+        let watermark = try FastWrite(db, "UPDATE swept_best_watermark SET last_value_id = ?")
+        watermark.bind(1, lastValueID)
+        try watermark.run(db)
     }
 
     /// The trial ids of the best `limit` trials from the table, or `nil` when the table cannot tell (it is full

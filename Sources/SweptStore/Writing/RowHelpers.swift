@@ -41,11 +41,16 @@ enum RowHelpers {
     /// Throws unless the trial may still change (RUNNING or WAITING), naming the operation.
     static func requireUnfinished(_ db: Database, _ trial: TrialID, _ operation: String) throws -> TrialRef {
         let (ref, state) = try trialRow(db, trial)
+        try requireUnfinished(ref, state, operation)
+        return ref
+    }
+
+    /// Throws unless a trial in `state` may still change, naming the operation.
+    static func requireUnfinished(_ ref: TrialRef, _ state: TrialState, _ operation: String) throws {
         guard !state.isFinished else {
             throw StoreError(.invalidState, "\(operation): trial \(ref.number) of study \(ref.study.rawValue) is "
                 + "already \(state.rawValue); only RUNNING or WAITING trials can change")
         }
-        return ref
     }
 
     /// The study's directions, or `.studyNotFound`.
@@ -82,9 +87,14 @@ enum RowHelpers {
     /// Appends to the event log.
     static func event(_ db: Database, at: Double, kind: String, study: StudyID?, trial: TrialID?,
                       detail: AttributeValue? = nil) throws {
-        let statement = try db.cachedStatement(
-            sql: "INSERT INTO swept_events (at, kind, study_id, trial_id, detail) VALUES (?, ?, ?, ?, ?)")
-        try statement.execute(arguments: [at, kind, study?.rawValue, trial?.rawValue, detail.map(AttributeJSON.encode)])
+        let insert = try FastWrite(
+            db, "INSERT INTO swept_events (at, kind, study_id, trial_id, detail) VALUES (?, ?, ?, ?, ?)")
+        insert.bind(1, at)
+        insert.bind(2, kind)
+        insert.bind(3, study?.rawValue)
+        insert.bind(4, trial?.rawValue)
+        insert.bind(5, detail.map(AttributeJSON.encode))
+        try insert.run(db)
     }
 
     /// Inserts or replaces an attribute row in one of Optuna's four attribute tables.
@@ -130,18 +140,27 @@ enum RowHelpers {
             throw StoreError(.invalidState, "trial \(ref.number) parameter '\(name)' is already set to "
                 + "\(oldValue.map { "\($0)" } ?? "null") with \(oldJSON ?? "?"); a parameter is set once per trial")
         }
-        try db.cachedStatement(
-            sql: "INSERT INTO trial_params (trial_id, param_name, param_value, distribution_json) VALUES (?, ?, ?, ?)")
-            .execute(arguments: [ref.id.rawValue, name, internalValue, distributionJSON])
+        let insert = try FastWrite(
+            db, "INSERT INTO trial_params (trial_id, param_name, param_value, distribution_json) VALUES (?, ?, ?, ?)")
+        insert.bind(1, ref.id.rawValue)
+        insert.bind(2, name)
+        insert.bind(3, internalValue)
+        insert.bind(4, distributionJSON)
+        try insert.run(db)
     }
 
     /// Records an intermediate value; returns false when the step was already reported (a no-op).
     static func report(_ db: Database, _ trial: TrialID, step: Int, value: Double) throws -> Bool {
         let (stored, type) = StoredDouble.encode(value)
-        try db.cachedStatement(sql: """
+        let insert = try FastWrite(db, """
             INSERT OR IGNORE INTO trial_intermediate_values
                 (trial_id, step, intermediate_value, intermediate_value_type) VALUES (?, ?, ?, ?)
-            """).execute(arguments: [trial.rawValue, step, stored, type])
+            """)
+        insert.bind(1, trial.rawValue)
+        insert.bind(2, step)
+        insert.bind(3, stored)
+        insert.bind(4, type)
+        try insert.run(db)
         return db.changesCount > 0
     }
 }

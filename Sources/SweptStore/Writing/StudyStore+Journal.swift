@@ -85,9 +85,11 @@ extension StudyStore {
             var errors: [StoreError?] = []
             errors.reserveCapacity(mutations.count)
             for mutation in mutations {
+                // A fresh memo per change: one rolled back alone must not leave anything remembered.
+                var memo = ApplyMemo()
                 do {
                     try db.inSavepoint {
-                        try Self.apply(mutation, db, now: now)
+                        try Self.apply(mutation, db, now: now, memo: &memo)
                         return .commit
                     }
                     errors.append(nil)
@@ -109,9 +111,12 @@ extension StudyStore {
         let now = clock()
         do {
             return try pool.writeWithoutTransaction { db -> [StoreError?] in
-                try BatchTransaction.run(db, count: mutations.count, path: path,
-                                         doing: "apply coordinator change") { index, db in
-                    try Self.apply(mutations[index], db, now: now)
+                var memo = ApplyMemo(coalescing: mutations)
+                return try BatchTransaction.run(db, count: mutations.count, path: path,
+                                                doing: "apply coordinator change", rolledBack: { memo.reset() }) {
+                    index, db in
+                    memo.position = index
+                    try Self.apply(mutations[index], db, now: now, memo: &memo)
                 }
             }
         } catch {
@@ -119,10 +124,11 @@ extension StudyStore {
         }
     }
 
-    static func apply(_ mutation: StoreMutation, _ db: Database, now: Double) throws {
+    /// Applies one change; `memo` carries what earlier changes of the same transaction wrote.
+    static func apply(_ mutation: StoreMutation, _ db: Database, now: Double, memo: inout ApplyMemo) throws {
         switch mutation {
         case .startTrial(let start):
-            try startTrial(db, start, now: now)
+            try startTrial(db, start, now: now, memo: &memo)
         case .enqueueTrial(let study, let id, let number, let params, let system, let user):
             try db.cachedStatement(sql: """
                 INSERT INTO trials (trial_id, number, study_id, state, datetime_start, datetime_complete)
@@ -135,14 +141,21 @@ extension StudyStore {
         case .report(let trial, let step, let value):
             _ = try RowHelpers.report(db, trial, step: step, value: value)
         case .finishTrial(let trial, let state, let values, let system, let user):
-            let ref = try requireUnfinishedTrial(db, trial)
-            let directions = try RowHelpers.directions(db, ref.study)
+            let (ref, current) = try memo.trial(db, trial)
+            try RowHelpers.requireUnfinished(ref, current, "finish")
+            let directions = try memo.directions(db, ref.study)
             try setAttributes(db, trial, system: system, user: user)
             try writeFinish(db, ref, state: state, values: values, directions: directions, completedAt: now)
-            try db.cachedStatement(sql: "DELETE FROM swept_leases WHERE trial_id = ?").execute(arguments: [trial.rawValue])
+            if memo.finishDeletesLease(trial) {
+                let delete = try FastWrite(db, "DELETE FROM swept_leases WHERE trial_id = ?")
+                delete.bind(1, trial.rawValue)
+                try delete.run(db)
+            }
+            memo.wrote(ref, state: state)
             try RowHelpers.event(db, at: now, kind: "trial.\(state.rawValue.lowercased())", study: ref.study,
                                  trial: trial)
         case .setLease(let trial, let worker, let epoch, let deadline, let state):
+            memo.leaseWritten(trial)
             try writeLease(db, trial: trial, worker: worker, epoch: epoch, deadline: deadline, grantedAt: now,
                            state: state)
         case .worker(let record):
@@ -161,14 +174,19 @@ extension StudyStore {
         }
     }
 
-    private static func startTrial(_ db: Database, _ start: StartedTrial, now: Double) throws {
+    private static func startTrial(_ db: Database, _ start: StartedTrial, now: Double,
+                                   memo: inout ApplyMemo) throws {
         let ref = TrialRef(id: start.id, study: start.study, number: start.number)
         if start.fresh {
-            try db.cachedStatement(sql: """
+            let insert = try FastWrite(db, """
                 INSERT INTO trials (trial_id, number, study_id, state, datetime_start, datetime_complete)
                 VALUES (?, ?, ?, 'RUNNING', ?, NULL)
-                """).execute(arguments: [start.id.rawValue, start.number, start.study.rawValue,
-                                         OptunaDateTime.format(start.startedAt)])
+                """)
+            insert.bind(1, start.id.rawValue)
+            insert.bind(2, start.number)
+            insert.bind(3, start.study.rawValue)
+            insert.bind(4, OptunaDateTime.format(start.startedAt))
+            try insert.run(db)
         } else {
             let (found, state) = try RowHelpers.trialRow(db, start.id)
             guard state == .waiting || state == .running, found.number == start.number else {
@@ -185,22 +203,35 @@ extension StudyStore {
             try RowHelpers.setParam(db, ref, name: name, value: value, distribution: distribution, fresh: start.fresh)
         }
         try setAttributes(db, start.id, system: start.systemAttributes, user: [:])
-        try writeLease(db, trial: start.id, worker: start.worker, epoch: start.epoch, deadline: start.deadline,
-                       grantedAt: now, state: .active)
+        if start.fresh && memo.skipsLease(ofFresh: start.id) {
+            // The same transaction finishes the trial, and the finish would delete the row again.
+        } else {
+            memo.leaseWritten(start.id)
+            try writeLease(db, trial: start.id, worker: start.worker, epoch: start.epoch, deadline: start.deadline,
+                           grantedAt: now, state: .active)
+        }
         try RowHelpers.event(db, at: now, kind: "lease.granted", study: start.study, trial: start.id,
                              detail: .object(["worker": .string(start.worker), "epoch": .int(start.epoch)]))
+        memo.wrote(ref, state: .running)
     }
 
     private static func writeLease(_ db: Database, trial: TrialID, worker: String, epoch: Int, deadline: Double,
                                    grantedAt: Double, state: Lease.State) throws {
-        try db.cachedStatement(sql: """
+        let upsert = try FastWrite(db, """
             INSERT INTO swept_leases (trial_id, worker_id, epoch, deadline, granted_at, state)
             VALUES (?, ?, ?, ?, ?, ?)
             ON CONFLICT (trial_id) DO UPDATE SET worker_id = excluded.worker_id, epoch = excluded.epoch,
                 deadline = excluded.deadline, state = excluded.state,
                 granted_at = CASE WHEN swept_leases.epoch = excluded.epoch THEN swept_leases.granted_at
                                   ELSE excluded.granted_at END
-            """).execute(arguments: [trial.rawValue, worker, max(epoch, 1), deadline, grantedAt, state.rawValue])
+            """)
+        upsert.bind(1, trial.rawValue)
+        upsert.bind(2, worker)
+        upsert.bind(3, max(epoch, 1))
+        upsert.bind(4, deadline)
+        upsert.bind(5, grantedAt)
+        upsert.bind(6, state.rawValue)
+        try upsert.run(db)
     }
 
     private static func setAttributes(_ db: Database, _ trial: TrialID, system: [String: AttributeValue],
@@ -213,9 +244,5 @@ extension StudyStore {
             try RowHelpers.setAttribute(db, table: "trial_user_attributes", owner: "trial_id", id: trial.rawValue,
                                         key: key, value: user[key] ?? .null)
         }
-    }
-
-    private static func requireUnfinishedTrial(_ db: Database, _ trial: TrialID) throws -> TrialRef {
-        try RowHelpers.requireUnfinished(db, trial, "finish")
     }
 }

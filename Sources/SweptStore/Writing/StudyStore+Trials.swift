@@ -200,19 +200,26 @@ extension StudyStore {
                 throw StoreError(.invalidValue, "finish trial \(ref.number): expected \(directions.count) value(s), "
                     + "got \(values.count)")
             }
-            let statement = try db.cachedStatement(
-                sql: "INSERT INTO trial_values (trial_id, objective, value, value_type) VALUES (?, ?, ?, ?)")
+            let insert = try FastWrite(
+                db, "INSERT INTO trial_values (trial_id, objective, value, value_type) VALUES (?, ?, ?, ?)")
             for (objective, value) in values.enumerated() {
                 let (stored, type) = StoredDouble.encode(value)
-                try statement.execute(arguments: [ref.id.rawValue, objective, stored, type])
+                insert.bind(1, ref.id.rawValue)
+                insert.bind(2, objective)
+                insert.bind(3, stored)
+                insert.bind(4, type)
+                try insert.run(db)
             }
             if let direction = directions.first {
                 try BestTable.record(db, ref, value: state == .complete ? values.first : nil, direction: direction,
                                      lastValueID: db.lastInsertedRowID)
             }
         }
-        try db.cachedStatement(sql: "UPDATE trials SET state = ?, datetime_complete = ? WHERE trial_id = ?")
-            .execute(arguments: [state.rawValue, OptunaDateTime.format(completedAt), ref.id.rawValue])
+        let update = try FastWrite(db, "UPDATE trials SET state = ?, datetime_complete = ? WHERE trial_id = ?")
+        update.bind(1, state.rawValue)
+        update.bind(2, OptunaDateTime.format(completedAt))
+        update.bind(3, ref.id.rawValue)
+        try update.run(db)
     }
 
     static func insertFrozenTrial(_ db: Database, _ trial: FrozenTrial, study: StudyID, directions: [StudyDirection],

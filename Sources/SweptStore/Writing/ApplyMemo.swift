@@ -1,0 +1,76 @@
+import GRDB
+import SweptTuning
+
+/// What one transaction of coordinator changes has written so far, so that later changes of the same transaction
+/// skip the reads and rows that earlier ones made unnecessary:
+///
+/// - a trial inserted or finished in this transaction is not read back to learn its study, number and state;
+/// - a study's directions are read once;
+/// - a fresh trial that the same transaction also finishes gets no lease row: the finish would delete it again
+///   (its lease is in memory and in the change log; a crash before this transaction commits replays both).
+///
+/// Valid for one transaction: reset it whenever the transaction is rolled back.
+struct ApplyMemo {
+    /// Trials this transaction inserted or finished, with their state now.
+    private var trials: [TrialID: (ref: TrialRef, state: TrialState)] = [:]
+    /// Directions by study.
+    private var directions: [StudyID: [StudyDirection]] = [:]
+    /// Where in the transaction each trial is last finished (empty: no lease rows are skipped).
+    private var finishes: [TrialID: Int] = [:]
+    /// Fresh trials whose lease row was not written because a later change of this transaction finishes them.
+    private var leaseSkipped: Set<TrialID> = []
+    /// The position of the change being applied.
+    var position = 0
+
+    /// A memo that caches reads only.
+    init() {}
+
+    /// A memo for applying `mutations` in order, which may also skip the lease rows of trials they start and finish.
+    init(coalescing mutations: some Sequence<StoreMutation>) {
+        for (index, mutation) in mutations.enumerated() {
+            if case .finishTrial(let trial, _, _, _, _) = mutation { finishes[trial] = index }
+        }
+    }
+
+    /// Forgets everything (the transaction was rolled back) and stops skipping lease rows.
+    mutating func reset() {
+        self = ApplyMemo()
+    }
+
+    /// The trial's study, number and state: from this transaction's own writes, else read from the store.
+    func trial(_ db: Database, _ id: TrialID) throws -> (ref: TrialRef, state: TrialState) {
+        if let known = trials[id] { return known }
+        return try RowHelpers.trialRow(db, id)
+    }
+
+    /// Records that this transaction inserted or finished a trial.
+    mutating func wrote(_ ref: TrialRef, state: TrialState) {
+        trials[ref.id] = (ref, state)
+    }
+
+    /// The study's directions, read at most once per transaction.
+    mutating func directions(_ db: Database, _ study: StudyID) throws -> [StudyDirection] {
+        if let known = directions[study] { return known }
+        let read = try RowHelpers.directions(db, study)
+        directions[study] = read
+        return read
+    }
+
+    /// Whether the lease row of a fresh trial started by the change being applied may be left out (a later change
+    /// of the transaction finishes the trial); if so, it is remembered as left out.
+    mutating func skipsLease(ofFresh trial: TrialID) -> Bool {
+        guard let finish = finishes[trial], finish > position else { return false }
+        leaseSkipped.insert(trial)
+        return true
+    }
+
+    /// A lease row is written for the trial: its finish must delete it again.
+    mutating func leaseWritten(_ trial: TrialID) {
+        leaseSkipped.remove(trial)
+    }
+
+    /// Whether the trial's finish must delete a lease row (false when its row was left out).
+    mutating func finishDeletesLease(_ trial: TrialID) -> Bool {
+        leaseSkipped.remove(trial) == nil
+    }
+}

@@ -1,0 +1,95 @@
+import Foundation
+@testable import SweptStore
+import SweptTuning
+import Testing
+
+@Suite("Applying a transaction of coordinator changes: what earlier changes wrote is reused, nothing else changes")
+struct ApplyMemoTests {
+    static let now = 1_800_000_000.25
+
+    /// Trials 1–4 of `study`: 1 starts and finishes, 2 starts, is re-leased and finishes, 3 only starts, 4 starts
+    /// and finishes twice (the second finish must be refused).
+    static func changes(_ study: StudyID) throws -> [StoreMutation] {
+        let x = Distribution.float(try FloatDistribution(low: 0, high: 1))
+        func start(_ id: Int64) -> StoreMutation {
+            .startTrial(StartedTrial(study: study, id: TrialID(rawValue: id), number: Int(id) - 1, fresh: true,
+                                     params: ["x": .float(Double(id) / 8)], distributions: ["x": x],
+                                     systemAttributes: [:], startedAt: now, worker: "w\(id)", epoch: 1,
+                                     deadline: now + 30))
+        }
+        func finish(_ id: Int64, _ value: Double) -> StoreMutation {
+            .finishTrial(trial: TrialID(rawValue: id), state: .complete, values: [value], systemAttributes: [:],
+                         userAttributes: [:])
+        }
+        return [
+            start(1), start(2), .report(trial: TrialID(rawValue: 1), step: 0, value: 0.5), start(3),
+            .setLease(trial: TrialID(rawValue: 2), worker: "w9", epoch: 2, deadline: now + 60, state: .active),
+            finish(1, 0.25), start(4), finish(2, 0.125), finish(4, 1), finish(4, 2),
+        ]
+    }
+
+    /// Trials (state, values, reports), each trial's lease, and the events, as a reader sees them.
+    static func snapshot(_ store: StudyStore, _ study: StudyID) throws -> String {
+        var lines: [String] = []
+        for stored in try store.trials(in: study) {
+            let trial = stored.trial
+            let lease = try store.lease(of: stored.ref.id).map { "\($0.worker) \($0.epoch) \($0.state)" } ?? "none"
+            lines.append("\(trial.number) \(trial.state) \(trial.values ?? []) \(trial.intermediateValues) \(lease)")
+        }
+        lines += try store.events().map { "\($0.kind) \($0.trial?.rawValue ?? 0)" }
+        return lines.joined(separator: "\n")
+    }
+
+    @Test("one transaction, split transactions, and one change at a time leave the same store")
+    func sameStoreEveryWay() async throws {
+        let oneByOne = TempDir()
+        let reference = try makeStore(oneByOne)
+        let referenceStudy = try await reference.createStudy(named: "s").id
+        var referenceErrors: [Bool] = []
+        for change in try Self.changes(referenceStudy) {
+            referenceErrors += try reference.applySynchronously([change]).map { $0 != nil }
+        }
+        #expect(referenceErrors == [false, false, false, false, false, false, false, false, false, true])
+        let expected = try Self.snapshot(reference, referenceStudy)
+        #expect(try reference.lease(of: TrialID(rawValue: 3)) != nil)
+        #expect(try reference.lease(of: TrialID(rawValue: 1)) == nil)
+
+        for split in [10, 9, 8, 7, 6, 5, 2, 1] {
+            let dir = TempDir()
+            let store = try makeStore(dir)
+            let study = try await store.createStudy(named: "s").id
+            let changes = try Self.changes(study)
+            // Split at 9: every change but the refused one in one transaction, coalesced (trials 1 and 4 start and
+            // finish in it). The refused second finish sends its transaction down the replay path.
+            var errors = try store.applyLogged([LoggedBatch(firstSequence: 1, decidedAt: Self.now,
+                                                            mutations: Array(changes.prefix(split)))])
+            if split < changes.count {
+                let mid = try Self.snapshot(store, study)
+                #expect(!mid.isEmpty)
+                errors += try store.applyLogged([LoggedBatch(firstSequence: UInt64(split + 1), decidedAt: Self.now,
+                                                             mutations: Array(changes.dropFirst(split)))])
+            }
+            #expect(errors.map { $0 != nil } == referenceErrors, "split at \(split)")
+            #expect(try Self.snapshot(store, study) == expected, "split at \(split)")
+            try await store.close()
+        }
+        try await reference.close()
+    }
+
+    @Test("a trial started and finished in one transaction writes no lease row; one started earlier loses its row")
+    func leaseRows() async throws {
+        let dir = TempDir()
+        let store = try makeStore(dir)
+        let study = try await store.createStudy(named: "s").id
+        let changes = Array(try Self.changes(study).prefix(6))  // trials 1–3 started, 1 finished
+        #expect(try store.applyLogged([LoggedBatch(firstSequence: 1, decidedAt: Self.now,
+                                                   mutations: Array(changes.prefix(4)))]) == [nil, nil, nil, nil])
+        #expect(try store.lease(of: TrialID(rawValue: 1))?.worker == "w1")
+        #expect(try store.applyLogged([LoggedBatch(firstSequence: 5, decidedAt: Self.now,
+                                                   mutations: Array(changes.dropFirst(4)))]) == [nil, nil])
+        #expect(try store.lease(of: TrialID(rawValue: 1)) == nil)
+        #expect(try store.lease(of: TrialID(rawValue: 2))?.worker == "w9")
+        #expect(try store.lease(of: TrialID(rawValue: 3))?.worker == "w3")
+        try await store.close()
+    }
+}
