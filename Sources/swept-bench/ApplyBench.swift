@@ -3,9 +3,9 @@ import SweptStore
 import SweptTuning
 
 /// The applier's cost alone: the changes the coordinator logs for tiny trials (the coordinator bench's shape:
-/// three parameters and a lease at the start, five reports, a COMPLETE finish), eight trials in flight at once,
-/// one logged batch per change, committed to SQLite `perApply` batches per transaction as the applier does
-/// (≈ 10 ms of changes at ~9,000 requests per second). The fastest of `rounds` fresh stores counts: the work is
+/// three parameters and a lease at the start, five reports, a COMPLETE finish naming its worker), eight trials in
+/// flight at once, one logged batch per change, committed to SQLite `perApply` batches per transaction as the
+/// applier does (≈ 10 ms of changes at ~9,000 requests per second). The fastest of `rounds` fresh stores counts: the work is
 /// the same each round, so the minimum is the figure least disturbed by whatever else the machine runs.
 enum ApplyBench {
     static func microsecondsPerTrial(synchronous: StoreOptions.Synchronous, trials: Int = 4_000, perApply: Int = 96,
@@ -67,7 +67,8 @@ enum ApplyBench {
                 deadline: 1.8e9 + 30))]
             for step in 0..<steps { trial.append(.report(trial: id, step: step, value: random.uniform(0, 1))) }
             trial.append(.finishTrial(trial: id, state: .complete, values: [random.uniform(0, 1)],
-                                      systemAttributes: [:], userAttributes: [:]))
+                                      systemAttributes: ["swept_worker": .string("bench-worker-\(number % 8)")],
+                                      userAttributes: [:]))
             lanes[number % 8] += trial
             if number % 8 == 7 || number == trials - 1 {
                 for position in 0..<(steps + 2) {

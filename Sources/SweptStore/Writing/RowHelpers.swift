@@ -100,11 +100,14 @@ enum RowHelpers {
     /// Inserts or replaces an attribute row in one of Optuna's four attribute tables.
     static func setAttribute(_ db: Database, table: String, owner: String, id: Int64, key: String,
                              value: AttributeValue) throws {
-        let statement = try db.cachedStatement(sql: """
+        let upsert = try FastWrite(db, """
             INSERT INTO \(table) (\(owner), "key", value_json) VALUES (?, ?, ?)
             ON CONFLICT (\(owner), "key") DO UPDATE SET value_json = excluded.value_json
             """)
-        try statement.execute(arguments: [id, key, AttributeJSON.encode(value)])
+        upsert.bind(1, id)
+        upsert.bind(2, key)
+        upsert.bind(3, AttributeJSON.encode(value))
+        try upsert.run(db)
     }
 
     /// Writes one parameter in Optuna's representation; a repeat with the same value is a no-op. `fresh`: the
