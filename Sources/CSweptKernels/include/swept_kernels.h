@@ -28,4 +28,9 @@ long swept_list_above(
     const float *row, long n, float threshold, double slack, long offset, int32_t *listed, double *bounds,
     long capacity);
 
+/// The narrow-interval series of `TruncatedNormal.narrowSeries` (Sources/SweptTuning/TPE/TruncatedNormal.swift)
+/// for `n` intervals: `out[i]` for centre `centers[i]` and width `widths[i]`, in the reference's operations and
+/// order (no fused multiply-adds), so the same bits on every instruction set.
+void swept_narrow_series(const double *centers, const double *widths, double *out, long n);
+
 #endif

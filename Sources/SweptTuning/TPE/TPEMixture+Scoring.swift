@@ -78,11 +78,8 @@ extension TPEMixture {
                             let states = accumulate(
                                 us, xs, intervals, pointers, inputs, priors: priors,
                                 scratch: (block, blockChoices, row), survivors: survivors, bounds: bounds)
-                            for i in 0..<count {
-                                out[i] = combine(
-                                    us[i], xs[i], intervals[i], pointers, states[i],
-                                    survivors: survivors + i * k, bounds: bounds + i * k)
-                            }
+                            combineAll(us, xs, intervals, pointers, states, survivors: survivors, bounds: bounds,
+                                       into: &out)
                         }
                     }
                 }
@@ -233,9 +230,52 @@ extension TPEMixture {
     /// running shift is needed, and a discretized kernel's mass multiplies the term directly (no log, and no
     /// exp of it): one exp and the kernel's CDFs per term. When that scale is far above m (bounds so loose that
     /// terms near m could underflow; not expected, the bounds are within a few nats) it sums in log space.
+    /// What `combine` reads at every candidate, gathered once per scoring call.
+    private struct ExactTerms {
+        var explicit: [Double]?
+        var uniformLogWeight: Double
+        var hits: [Double]
+        var misses: [Double]
+        var ramp: (count: Int, start: Double, delta: Double)
+        /// Ramp ranks (nil when the mixture has none: explicit weights).
+        var ranks: UnsafePointer<Int32>?
+        /// Per listed term: log term, weight factor, and five columns per discretized dimension.
+        var scratch: UnsafeMutablePointer<Double>
+        /// Room for the squared centred coordinates of one candidate.
+        var squares: UnsafeMutablePointer<Double>
+    }
+
+    /// `combine` at every candidate, with the per-mixture inputs and the scratch set up once.
+    private func combineAll(
+        _ us: [[Double]], _ xs: [[Int32]], _ intervals: [[Interval]], _ p: Pointers, _ states: [CandidateState],
+        survivors: UnsafePointer<Int32>, bounds: UnsafePointer<Double>, into out: inout [Double]
+    ) {
+        let k = componentCount
+        var longest = 0
+        for state in states { longest = max(longest, state.survivorCount) }
+        var buffer = exactScratch
+        exactScratch = []
+        defer { exactScratch = buffer }
+        let need = longest * (2 + 5 * discrete.count) + continuous.count
+        if buffer.count < need { buffer = [Double](repeating: 0, count: need + need / 4 + 64) }
+        buffer.withUnsafeMutableBufferPointer { scratch in
+            weightRank.withUnsafeBufferPointer { ranks in
+                guard let base = scratch.baseAddress else { return }
+                let terms = ExactTerms(
+                    explicit: explicitLogWeights, uniformLogWeight: -logWeightSum,
+                    hits: categorical.map(\.logHit), misses: categorical.map(\.logMiss), ramp: ramp,
+                    ranks: ranks.baseAddress, scratch: base + continuous.count, squares: base)
+                for i in states.indices {
+                    out[i] = combine(us[i], xs[i], intervals[i], p, states[i], survivors: survivors + i * k,
+                                     bounds: bounds + i * k, terms)
+                }
+            }
+        }
+    }
+
     private func combine(
         _ u: [Double], _ x: [Int32], _ intervals: [Interval], _ p: Pointers, _ state: CandidateState,
-        survivors: UnsafePointer<Int32>, bounds: UnsafePointer<Double>
+        survivors: UnsafePointer<Int32>, bounds: UnsafePointer<Double>, _ terms: ExactTerms
     ) -> Double {
         let m = state.m
         if m == -.infinity { return -.infinity }
@@ -248,96 +288,77 @@ extension TPEMixture {
         }
         // Everything the loop reads is hoisted into locals (class properties would be re-read, with exclusivity
         // checks, at every term).
-        let explicit = explicitLogWeights, uniformLogWeight = -logWeightSum
+        let explicit = terms.explicit, uniformLogWeight = terms.uniformLogWeight
         let nc = continuous.count, coefficients = p.coefficients, constant = p.constant
-        let squares = u.map { $0 * $0 }
-        let choices = p.choices, hits = categorical.map(\.logHit), misses = categorical.map(\.logMiss)
+        let squares = terms.squares
+        for c in 0..<nc { squares[c] = u[c] * u[c] }
+        let choices = p.choices, hits = terms.hits, misses = terms.misses
         let discretePointers = p.discrete, nd = discrete.count
-        let (rampCount, rampStart, rampDelta) = ramp
+        let (rampCount, rampStart, rampDelta) = terms.ramp
+        let ranks = terms.ranks
         // Three phases over the listed terms, so that the discretized series runs as one vectorized loop:
         // (1) the log term without the discretized masses, the ramp weight, and each discretized (centre, width);
         // (2) the series for all of them; (3) the masses (series, or the CDF fallbacks) and the sum.
         var n = 0
-        var buffer = exactScratch
-        exactScratch = []
-        defer { exactScratch = buffer }
-        let need = state.survivorCount * (2 + 5 * nd)
-        if buffer.count < need { buffer = [Double](repeating: 0, count: need + need / 4 + 64) }
         var s = state.prior == -.infinity ? 0 : TuningMath.exp(state.prior - scale)
-        buffer.withUnsafeMutableBufferPointer { scratch in
-            guard let base = scratch.baseAddress else { return }
-            let count = state.survivorCount
-            let logTerms = base, factors = base + count
-            weightRank.withUnsafeBufferPointer { ranks in
-                for index in 0..<count where bounds[index] > threshold {
-                    let j = Int(survivors[index])
-                    var logTerm = constant[j] + (explicit?[j] ?? uniformLogWeight) - scale
-                    for c in 0..<nc {
-                        logTerm += coefficients[2 * c][j] * squares[c] + coefficients[2 * c + 1][j] * u[c]
-                    }
-                    for c in 0..<choices.count {
-                        logTerm += choices[c][j] == x[c] ? hits[c] : misses[c]
-                    }
-                    // The ramp weight (`rampWeight`), or 1 with explicit weights (already in logTerm).
-                    var factor = 1.0
-                    if explicit == nil {
-                        let r = Int(ranks[j])
-                        if r < rampCount && !(rampCount > 1 && r == rampCount - 1) {
-                            factor = rampStart + Double(r) * rampDelta
-                        }
-                    }
-                    for c in 0..<nd {
-                        let mu = discretePointers[5 * c][j], sigma = discretePointers[5 * c + 3][j]
-                        let a = (intervals[c].l - mu) / sigma, b = (intervals[c].r - mu) / sigma
-                        logTerm -= discretePointers[5 * c + 4][j]
-                        // Per discretized dimension five columns: centre, width, series, and the ends a, b.
-                        let slot = base + (2 + 5 * c) * count
-                        slot[n] = 0.5 * (a + b)
-                        (slot + count)[n] = intervals[c].width / sigma
-                        (slot + 3 * count)[n] = a
-                        (slot + 4 * count)[n] = b
-                    }
-                    logTerms[n] = logTerm
-                    factors[n] = factor
-                    n += 1
+        let base = terms.scratch
+        let count = state.survivorCount
+        let logTerms = base, factors = base + count
+        for index in 0..<count where bounds[index] > threshold {
+            let j = Int(survivors[index])
+            var logTerm = constant[j] + (explicit?[j] ?? uniformLogWeight) - scale
+            for c in 0..<nc {
+                logTerm += coefficients[2 * c][j] * squares[c] + coefficients[2 * c + 1][j] * u[c]
+            }
+            for c in 0..<choices.count {
+                logTerm += choices[c][j] == x[c] ? hits[c] : misses[c]
+            }
+            // The ramp weight (`rampWeight`), or 1 with explicit weights (already in logTerm).
+            var factor = 1.0
+            if explicit == nil, let ranks {
+                let r = Int(ranks[j])
+                if r < rampCount && !(rampCount > 1 && r == rampCount - 1) {
+                    factor = rampStart + Double(r) * rampDelta
                 }
             }
             for c in 0..<nd {
-                let centers = base + (2 + 5 * c) * count, widths = centers + count, ratios = widths + count
-                // Eight intervals side by side (the recurrence is a dependent chain per interval), the rest
-                // one at a time; the same bits either way.
-                var i = 0
-                while i + 8 <= n {
-                    let center = UnsafeRawPointer(centers + i).loadUnaligned(as: SIMD8<Double>.self)
-                    let width = UnsafeRawPointer(widths + i).loadUnaligned(as: SIMD8<Double>.self)
-                    UnsafeMutableRawPointer(ratios + i).storeBytes(
-                        of: TruncatedNormal.narrowSeries(center: center, width: width), as: SIMD8<Double>.self)
-                    i += 8
-                }
-                while i < n {
-                    ratios[i] = TruncatedNormal.narrowSeries(center: centers[i], width: widths[i])
-                    i += 1
-                }
+                let mu = discretePointers[5 * c][j], sigma = discretePointers[5 * c + 3][j]
+                let a = (intervals[c].l - mu) / sigma, b = (intervals[c].r - mu) / sigma
+                logTerm -= discretePointers[5 * c + 4][j]
+                // Per discretized dimension five columns: centre, width, series, and the ends a, b.
+                let slot = base + (2 + 5 * c) * count
+                slot[n] = 0.5 * (a + b)
+                (slot + count)[n] = intervals[c].width / sigma
+                (slot + 3 * count)[n] = a
+                (slot + 4 * count)[n] = b
             }
-            for i in 0..<n {
-                var logTerm = logTerms[i], factor = factors[i]
-                for c in 0..<nd {
-                    let centers = base + (2 + 5 * c) * count, widths = centers + count, ratios = widths + count
-                    let width = widths[i]
-                    if TruncatedNormal.isNarrow(center: centers[i], width: width) {
-                        logTerm -= 0.5 * centers[i] * centers[i] + TruncatedNormal.logSqrt2Pi
-                        factor *= width * ratios[i]
-                    } else {
-                        let a = (ratios + count)[i], b = (ratios + 2 * count)[i]
-                        if let mass = TruncatedNormal.massFast(a, b) { factor *= mass } else {
-                            logTerm += TruncatedNormal.logMass(a, b)
-                        }
+            logTerms[n] = logTerm
+            factors[n] = factor
+            n += 1
+        }
+        for c in 0..<nd {
+            let centers = base + (2 + 5 * c) * count, widths = centers + count, ratios = widths + count
+            // Vectorized in C (CSweptKernels), eight intervals side by side; the Swift reference's bits.
+            swept_narrow_series(centers, widths, ratios, n)
+        }
+        for i in 0..<n {
+            var logTerm = logTerms[i], factor = factors[i]
+            for c in 0..<nd {
+                let centers = base + (2 + 5 * c) * count, widths = centers + count, ratios = widths + count
+                let width = widths[i]
+                if TruncatedNormal.isNarrow(center: centers[i], width: width) {
+                    logTerm -= 0.5 * centers[i] * centers[i] + TruncatedNormal.logSqrt2Pi
+                    factor *= width * ratios[i]
+                } else {
+                    let a = (ratios + count)[i], b = (ratios + 2 * count)[i]
+                    if let mass = TruncatedNormal.massFast(a, b) { factor *= mass } else {
+                        logTerm += TruncatedNormal.logMass(a, b)
                     }
                 }
-                // A tiny mass with a large exponent: combine them as logs so that the exponent cannot overflow.
-                s += logTerm < 600
-                    ? TuningMath.exp(logTerm) * factor : TuningMath.exp(logTerm + TuningMath.log(factor))
             }
+            // A tiny mass with a large exponent: combine them as logs so that the exponent cannot overflow.
+            s += logTerm < 600
+                ? TuningMath.exp(logTerm) * factor : TuningMath.exp(logTerm + TuningMath.log(factor))
         }
         return scale + TuningMath.log(s)
     }

@@ -1,3 +1,4 @@
+import CSweptKernels
 import Testing
 @testable import SweptTuning
 
@@ -82,6 +83,21 @@ struct TruncatedNormalTests {
             let exact = TruncatedNormal.logMass(a, b)
             let tolerance = width < 1e-2 ? 1e-9 : 1e-13
             #expect(abs(series - exact) <= tolerance * max(1, abs(exact)), "[\(a), \(b)]: \(series) vs \(exact)")
+        }
+    }
+
+    /// The exact pass runs the series in C (CSweptKernels), eight intervals side by side; it must give the Swift
+    /// reference's bits, in full groups of eight and in the tail, for every accepted interval.
+    @Test("the C series gives the Swift series' bits", arguments: [1, 7, 8, 9, 23, 64])
+    func narrowSeriesKernel(count: Int) {
+        var random = TuningRandom(seed: UInt64(count))
+        let widths = (0..<count).map { _ in 0.5 * random.nextDouble() }
+        let centers = widths.map { width in (random.nextDouble() * 2 - 1) * min(12, 3 / max(width, 1e-9)) }
+        var out = [Double](repeating: .nan, count: count)
+        swept_narrow_series(centers, widths, &out, count)
+        for i in 0..<count {
+            let reference = TruncatedNormal.narrowSeries(center: centers[i], width: widths[i])
+            #expect(out[i].bitPattern == reference.bitPattern, "c = \(centers[i]), h = \(widths[i])")
         }
     }
 }
