@@ -224,12 +224,6 @@ extension TPEMixture {
         return total
     }
 
-    /// log(Σ_j w_j·exp(exact_j) + exp(prior)) over the listed terms whose bound is within `cutoff` of m (a term
-    /// is dropped only when even its upper bound, bound + the largest log weight, is `cutoff` below m, which is
-    /// itself one of the terms). The sum is scaled by the largest such upper bound, so no term exceeds 1 and no
-    /// running shift is needed, and a discretized kernel's mass multiplies the term directly (no log, and no
-    /// exp of it): one exp and the kernel's CDFs per term. When that scale is far above m (bounds so loose that
-    /// terms near m could underflow; not expected, the bounds are within a few nats) it sums in log space.
     /// What `combine` reads at every candidate, gathered once per scoring call.
     private struct ExactTerms {
         var explicit: [Double]?
@@ -273,6 +267,12 @@ extension TPEMixture {
         }
     }
 
+    /// log(Σ_j w_j·exp(exact_j) + exp(prior)) over the listed terms whose bound is within `cutoff` of m (a term
+    /// is dropped only when even its upper bound, bound + the largest log weight, is `cutoff` below m, which is
+    /// itself one of the terms). The sum is scaled by the largest such upper bound, so no term exceeds 1 and no
+    /// running shift is needed, and a discretized kernel's mass multiplies the term directly (no log, and no
+    /// exp of it): one exp and the kernel's CDFs per term. When that scale is far above m (bounds so loose that
+    /// terms near m could underflow; not expected, the bounds are within a few nats) it sums in log space.
     private func combine(
         _ u: [Double], _ x: [Int32], _ intervals: [Interval], _ p: Pointers, _ state: CandidateState,
         survivors: UnsafePointer<Int32>, bounds: UnsafePointer<Double>, _ terms: ExactTerms
