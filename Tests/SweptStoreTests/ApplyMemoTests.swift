@@ -93,3 +93,25 @@ struct ApplyMemoTests {
         try await store.close()
     }
 }
+
+@Suite("Rows written through SQLite's C API")
+struct FastWriteTests {
+    @Test("a refused row names the store, the operation and SQLite's reason; the same statement writes the next row")
+    func refusedRowThenNext() async throws {
+        let dir = TempDir()
+        let store = try makeStore(dir)
+        let study = try await store.createStudy(named: "s").id
+        let trial = try await store.createTrial(in: study)
+        let errors = try store.applySynchronously([
+            .report(trial: TrialID(rawValue: 999), step: 0, value: 1),  // no such trial
+            .report(trial: trial.id, step: 0, value: 0.5),
+        ])
+        let refusal = try #require(errors.first ?? nil)
+        #expect(refusal.message.contains("FOREIGN KEY"), "\(refusal.message)")
+        #expect(refusal.message.contains("apply coordinator change"), "\(refusal.message)")
+        #expect(refusal.message.contains(dir.file("swept.db")), "\(refusal.message)")
+        #expect(errors.count == 2 && errors[1] == nil)
+        #expect(try store.trials(in: study).first?.trial.intermediateValues == [0: 0.5])
+        try await store.close()
+    }
+}
