@@ -177,47 +177,35 @@ long swept_list_above(
     return count;
 }
 
-/// One interval of `swept_narrow_series`.
-static inline __attribute__((always_inline)) double swept_narrow_one(double c, double h) {
-    double t2 = 0.25 * h * h;
-    double previous = 1, current = c, sum = 1, scale = 1;
-    for (int k = 0; k < 12; k++) {
-        double n = 2 * k + 1;
-        double even = c * current - n * previous;
-        scale *= t2 * (1 / ((n + 1) * (n + 2)));
-        sum += even * scale;
-        double odd = c * even - (n + 1) * current;
-        previous = even;
-        current = odd;
+/// `swept_narrow_series` for `lanes` ≤ 8 intervals side by side (each interval's recurrence is a chain of
+/// dependent multiplies, so independent intervals are what keeps the vector units busy).
+static inline __attribute__((always_inline)) void swept_narrow_lanes(
+    const double *centers, const double *widths, double *out, int lanes) {
+    double c[8], t2[8], previous[8], current[8], sum[8], scale[8];
+    for (int l = 0; l < lanes; l++) {
+        c[l] = centers[l];
+        t2[l] = 0.25 * widths[l] * widths[l];
+        previous[l] = 1;
+        current[l] = c[l];
+        sum[l] = 1;
+        scale[l] = 1;
     }
-    return sum;
+    for (int k = 0; k < 12; k++) {
+        double m = 2 * k + 1, factor = 1 / ((m + 1) * (m + 2));
+        for (int l = 0; l < lanes; l++) {
+            double even = c[l] * current[l] - m * previous[l];
+            scale[l] *= t2[l] * factor;
+            sum[l] += even * scale[l];
+            double odd = c[l] * even - (m + 1) * current[l];
+            previous[l] = even;
+            current[l] = odd;
+        }
+    }
+    for (int l = 0; l < lanes; l++) out[l] = sum[l];
 }
 
 SWEPT_CLONES void swept_narrow_series(const double *centers, const double *widths, double *out, long n) {
     long i = 0;
-    // Eight intervals side by side: each one's recurrence is a chain of dependent multiplies.
-    for (; i + 8 <= n; i += 8) {
-        double c[8], t2[8], previous[8], current[8], sum[8], scale[8];
-        for (int l = 0; l < 8; l++) {
-            c[l] = centers[i + l];
-            t2[l] = 0.25 * widths[i + l] * widths[i + l];
-            previous[l] = 1;
-            current[l] = c[l];
-            sum[l] = 1;
-            scale[l] = 1;
-        }
-        for (int k = 0; k < 12; k++) {
-            double m = 2 * k + 1, factor = 1 / ((m + 1) * (m + 2));
-            for (int l = 0; l < 8; l++) {
-                double even = c[l] * current[l] - m * previous[l];
-                scale[l] *= t2[l] * factor;
-                sum[l] += even * scale[l];
-                double odd = c[l] * even - (m + 1) * current[l];
-                previous[l] = even;
-                current[l] = odd;
-            }
-        }
-        for (int l = 0; l < 8; l++) out[i + l] = sum[l];
-    }
-    for (; i < n; i++) out[i] = swept_narrow_one(centers[i], widths[i]);
+    for (; i + 8 <= n; i += 8) swept_narrow_lanes(centers + i, widths + i, out + i, 8);
+    if (i < n) swept_narrow_lanes(centers + i, widths + i, out + i, (int)(n - i));
 }
