@@ -63,23 +63,20 @@ extension StudyStore {
     }
 
     static func applyLogged(_ batches: [LoggedBatch], _ db: Database, path: String) throws -> [StoreError?] {
-        guard let last = batches.last?.lastSequence else { return [] }
-        var flat: [(StoreMutation, Double)] = []
-        flat.reserveCapacity(batches.reduce(0) { $0 + $1.mutations.count })
+        guard let lastSequence = batches.last?.lastSequence else { return [] }
+        let count = batches.reduce(0) { $0 + $1.mutations.count }
+        var mutations: [StoreMutation] = []
+        var times: [Double] = []
+        mutations.reserveCapacity(count)
+        times.reserveCapacity(count)
         for batch in batches {
-            for mutation in batch.mutations { flat.append((mutation, batch.decidedAt)) }
+            mutations += batch.mutations
+            times += repeatElement(batch.decidedAt, count: batch.mutations.count)
         }
-        var memo = ApplyMemo(coalescing: flat.lazy.map(\.0))
-        var errors = try BatchTransaction.run(db, count: flat.count + 1, path: path, doing: "apply logged change",
-                                              rolledBack: { memo.reset() }) { index, db in
-            if index == flat.count {
-                try db.cachedStatement(sql: "UPDATE swept_change_log SET applied = ? WHERE id = 1")
-                    .execute(arguments: [Int64(bitPattern: last)])
-            } else {
-                memo.position = index
-                try apply(flat[index].0, db, now: flat[index].1, memo: &memo)
-            }
-        }
+        var errors = try applyTogether(mutations, db, path: path, doing: "apply logged change", last: { db in
+            try db.cachedStatement(sql: "UPDATE swept_change_log SET applied = ? WHERE id = 1")
+                .execute(arguments: [Int64(bitPattern: lastSequence)])
+        }) { times[$0] }
         errors.removeLast()
         return errors
     }

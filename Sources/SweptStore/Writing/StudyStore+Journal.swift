@@ -111,16 +111,30 @@ extension StudyStore {
         let now = clock()
         do {
             return try pool.writeWithoutTransaction { db -> [StoreError?] in
-                var memo = ApplyMemo(coalescing: mutations)
-                return try BatchTransaction.run(db, count: mutations.count, path: path,
-                                                doing: "apply coordinator change", rolledBack: { memo.reset() }) {
-                    index, db in
-                    memo.position = index
-                    try Self.apply(mutations[index], db, now: now, memo: &memo)
-                }
+                try Self.applyTogether(mutations, db, path: path, doing: "apply coordinator change") { _ in now }
             }
         } catch {
             throw StoreError.wrap(error, path: path, doing: "commit coordinator changes")
+        }
+    }
+
+    /// Applies `mutations` in order in one transaction (`BatchTransaction`: a refused change is rolled back alone),
+    /// change `i` at time `time(i)`, each reusing what the earlier ones wrote (`ApplyMemo`). `last`, when given,
+    /// runs after them in the same transaction as one more operation, whose error is the returned array's last.
+    static func applyTogether(
+        _ mutations: [StoreMutation], _ db: Database, path: String, doing: String,
+        last: ((Database) throws -> Void)? = nil, time: (Int) -> Double
+    ) throws -> [StoreError?] {
+        var memo = ApplyMemo(coalescing: mutations)
+        let count = mutations.count + (last == nil ? 0 : 1)
+        return try BatchTransaction.run(db, count: count, path: path, doing: doing, rolledBack: { memo.reset() }) {
+            index, db in
+            guard index < mutations.count else {
+                try last?(db)
+                return
+            }
+            memo.position = index
+            try apply(mutations[index], db, now: time(index), memo: &memo)
         }
     }
 
