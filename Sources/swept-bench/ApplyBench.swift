@@ -5,8 +5,8 @@ import SweptTuning
 /// The applier's cost alone: the changes the coordinator logs for tiny trials (the coordinator bench's shape:
 /// three parameters and a lease at the start, five reports, a COMPLETE finish naming its worker), eight trials in
 /// flight at once, one logged batch per change, committed to SQLite `perApply` batches per transaction as the
-/// applier does (≈ 10 ms of changes at ~9,000 requests per second). The fastest of `rounds` fresh stores counts: the work is
-/// the same each round, so the minimum is the figure least disturbed by whatever else the machine runs.
+/// applier does (≈ 10 ms of changes at ~9,000 requests per second). The fastest of `rounds` fresh stores counts:
+/// the work is the same each round, so the minimum is the figure least disturbed by whatever else the machine runs.
 enum ApplyBench {
     static func microsecondsPerTrial(synchronous: StoreOptions.Synchronous, trials: Int = 4_000, perApply: Int = 96,
                                      rounds: Int = 3) async throws -> (perTrial: Double, perChange: Double) {
@@ -20,10 +20,9 @@ enum ApplyBench {
 
     private static func measure(synchronous: StoreOptions.Synchronous, trials: Int,
                                 perApply: Int) async throws -> (perTrial: Double, perChange: Double) {
-        let directory = NSTemporaryDirectory() + "swept-bench-apply-\(UInt32.random(in: 0...UInt32.max))"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let store = try StudyStore.open(at: directory + "/apply.db", options: StoreOptions(synchronous: synchronous))
+        let scratch = try ScratchDirectory("apply")
+        defer { scratch.remove() }
+        let store = try StudyStore.open(at: scratch.file("apply.db"), options: StoreOptions(synchronous: synchronous))
         let study = try await store.createStudy(named: "apply")
         let changes = try stream(study: study.id, trials: trials)
         let start = monotonicSeconds()

@@ -70,12 +70,11 @@ enum CoordinatorBench {
     static func measure(workers: Int, seconds: Double, synchronous: StoreOptions.Synchronous, gather: Bool,
                         placement: CommitPlacement, contexts: Int, inProcess: Bool) async throws -> Result
     {
-        let directory = NSTemporaryDirectory() + "swept-bench-cluster-\(UInt32.random(in: 0...UInt32.max))"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let scratch = try ScratchDirectory("cluster")
+        defer { scratch.remove() }
         let secretText = "swept-bench-cluster-secret-0123456789"
         let secret = try WireSecret(bytes: Array(secretText.utf8))
-        let store = try StudyStore.open(at: directory + "/bench.db", options: StoreOptions(synchronous: synchronous))
+        let store = try StudyStore.open(at: scratch.file("bench.db"), options: StoreOptions(synchronous: synchronous))
         var logger = Logger(label: "swept.bench")
         logger.logLevel = .warning
         let settings = CoordinatorSettings(leaseTTLMillis: 30_000, contexts: contexts, gatherCommits: gather,
@@ -103,7 +102,7 @@ enum CoordinatorBench {
         if inProcess {
             load = try await ClientLoad.workers(url: url, secret: secret, workers: workers, seconds: seconds)
         } else {
-            let secretPath = directory + "/secret"
+            let secretPath = scratch.file("secret")
             try secretText.write(toFile: secretPath, atomically: true, encoding: .utf8)
             load = try await ClientLoad.inChild([
                 "--url", url, "--mode", "workers", "--clients", "\(workers)", "--seconds", "\(seconds)",
@@ -122,10 +121,9 @@ enum CoordinatorBench {
 /// for), and a one-report SQLite commit through `StudyStore.applySynchronously` (what the applier batches).
 enum CommitBench {
     static func microsecondsPerLogWrite(synchronous: StoreOptions.Synchronous, count: Int = 3_000) throws -> Double {
-        let directory = NSTemporaryDirectory() + "swept-bench-log-\(UInt32.random(in: 0...UInt32.max))"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let log = ChangeLog(storePath: directory + "/log.db", fsync: synchronous == .full)
+        let scratch = try ScratchDirectory("log")
+        defer { scratch.remove() }
+        let log = ChangeLog(storePath: scratch.file("log.db"), fsync: synchronous == .full)
         let start = monotonicSeconds()
         for step in 0..<count {
             try log.append(LoggedBatch(firstSequence: UInt64(step + 1), decidedAt: 0,
@@ -137,10 +135,9 @@ enum CommitBench {
     }
 
     static func microsecondsPerCommit(synchronous: StoreOptions.Synchronous, count: Int = 3_000) async throws -> Double {
-        let directory = NSTemporaryDirectory() + "swept-bench-commit-\(UInt32.random(in: 0...UInt32.max))"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let store = try StudyStore.open(at: directory + "/commit.db", options: StoreOptions(synchronous: synchronous))
+        let scratch = try ScratchDirectory("commit")
+        defer { scratch.remove() }
+        let store = try StudyStore.open(at: scratch.file("commit.db"), options: StoreOptions(synchronous: synchronous))
         let study = try await store.createStudy(named: "commit")
         let trial = try await store.createTrial(in: study.id)
         let start = monotonicSeconds()
@@ -158,11 +155,10 @@ enum HandlerBench {
     static func measure(workers: Int, seconds: Double, synchronous: StoreOptions.Synchronous) async throws
         -> (rpcPerSecond: Double, commits: Int)
     {
-        let directory = NSTemporaryDirectory() + "swept-bench-handler-\(UInt32.random(in: 0...UInt32.max))"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let scratch = try ScratchDirectory("handler")
+        defer { scratch.remove() }
         let secret = try WireSecret(bytes: Array("swept-bench-cluster-secret-0123456789".utf8))
-        let store = try StudyStore.open(at: directory + "/handler.db", options: StoreOptions(synchronous: synchronous))
+        let store = try StudyStore.open(at: scratch.file("handler.db"), options: StoreOptions(synchronous: synchronous))
         var logger = Logger(label: "swept.bench")
         logger.logLevel = .warning
         let coordinator = try await Coordinator(store: store, settings: CoordinatorSettings(leaseTTLMillis: 30_000),
