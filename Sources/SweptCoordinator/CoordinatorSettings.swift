@@ -22,15 +22,19 @@ public struct CoordinatorSettings: Sendable, Equatable {
     /// Which thread commits (see `CommitPlacement`); `.automatic` follows the store's `synchronous` setting.
     public var commitPlacement: CommitPlacement
     /// How often the applier commits acknowledged changes from the change log to SQLite, in milliseconds (readers
-    /// of the store file see a change at most about this much after it was acknowledged).
+    /// of the store file see a change at most about this much after it was acknowledged). Longer intervals make
+    /// larger transactions, which rewrite each touched SQLite page fewer times per change (docs/cluster.md).
     public var applyIntervalMillis: UInt32
+
+    /// The default `applyIntervalMillis`: measured in docs/cluster.md ("Applying every 100 ms").
+    public static let defaultApplyIntervalMillis: UInt32 = 100
 
     /// Creates settings.
     public init(leaseTTLMillis: UInt32 = 30_000, heartbeatIntervalMillis: UInt32? = nil,
                 maxAcquireWaitMillis: UInt32 = 2_000, contexts: Int = 64, flapFailures: Int = 5,
                 flapWindowSeconds: Double = 60, quarantineSeconds: Double = 300, replyCachePerSender: Int = 1024,
                 gatherCommits: Bool = true, commitPlacement: CommitPlacement = .automatic,
-                applyIntervalMillis: UInt32 = 10) {
+                applyIntervalMillis: UInt32 = CoordinatorSettings.defaultApplyIntervalMillis) {
         self.leaseTTLMillis = max(leaseTTLMillis, 50)
         self.heartbeatIntervalMillis = heartbeatIntervalMillis ?? max(self.leaseTTLMillis / 3, 10)
         self.maxAcquireWaitMillis = maxAcquireWaitMillis

@@ -23,7 +23,8 @@ struct ClusterBench: AsyncParsableCommand {
             `cluster workers=N trials_per_s=… rpc_per_s=… efficiency=…` (swept's RPC rate over the raw rate) and \
             `cluster workers=N report_latency_p50_us=… report_latency_p99_us=…` (report → decision). First come \
             the store's lines: `cluster commit …` (a change-log write, a one-change SQLite commit) and \
-            `cluster apply … us_per_trial=…` (the applier's SQLite work for one tiny trial's changes); \
+            `cluster apply … us_per_trial=…` (the applier's SQLite work for one tiny trial's changes, in \
+            transactions as large as `--apply-interval` makes them at ~9,600 changes per second); \
             `--store-only` prints just these.
 
             Examples: swept-bench cluster --raw --clients 2 --clients 8 --seconds 3
@@ -45,6 +46,9 @@ struct ClusterBench: AsyncParsableCommand {
 
     @Option(help: "Coordinator runs: which thread commits — automatic, leader or commit-thread.")
     var commits: String = "automatic"
+
+    @Option(help: "Coordinator runs and the applier line: seconds between the applier's SQLite transactions.")
+    var applyInterval: Double = Double(CoordinatorSettings.defaultApplyIntervalMillis) / 1000
 
     @Option(help: "Client counts to measure (repeat the option).")
     var clients: [Int] = [2, 8]
@@ -73,6 +77,9 @@ struct ClusterBench: AsyncParsableCommand {
         }
         guard CommitPlacement(rawValue: commits) != nil else {
             throw ValidationError("--commits is '\(commits)'; expected automatic, leader or commit-thread")
+        }
+        guard applyInterval >= 0, applyInterval <= 60 else {
+            throw ValidationError("--apply-interval is \(applyInterval); expected 0 to 60 seconds")
         }
         guard clients.allSatisfy({ $0 > 0 }), seconds > 0, contexts > 0, inflight > 0, payload >= 0 else {
             throw ValidationError(

@@ -18,8 +18,11 @@ extension ClusterBench {
         let logWrite = try CommitBench.microsecondsPerLogWrite(synchronous: sync)
         print("cluster commit store=\(synchronous) us_per_log_write=\(String(format: "%.1f", logWrite)) "
             + "us_per_sqlite_commit=\(Int(commit.rounded()))")
-        let apply = try await ApplyBench.microsecondsPerTrial(synchronous: sync)
-        print("cluster apply store=\(synchronous) us_per_trial=\(String(format: "%.1f", apply.perTrial)) "
+        let applyMillis = UInt32((applyInterval * 1000).rounded())
+        let perApply = ApplyBench.changesPerTransaction(intervalMillis: applyMillis)
+        let apply = try await ApplyBench.microsecondsPerTrial(synchronous: sync, perApply: perApply)
+        print("cluster apply store=\(synchronous) apply_interval_ms=\(applyMillis) changes_per_transaction=\(perApply) "
+            + "us_per_trial=\(String(format: "%.1f", apply.perTrial)) "
             + "us_per_change=\(String(format: "%.2f", apply.perChange))")
         fflush(nil)
         if storeOnly { return }
@@ -41,7 +44,7 @@ extension ClusterBench {
             let (load, commits) = try await CoordinatorBench.measure(
                 workers: count, seconds: seconds, synchronous: sync, gather: !noGather,
                 placement: CommitPlacement(rawValue: commits) ?? .automatic, contexts: contexts,
-                inProcess: inProcess)
+                applyIntervalMillis: applyMillis, inProcess: inProcess)
             let efficiency = load.rpcPerSecond / rawRate
             print("cluster workers=\(count) trials_per_s=\(Int(load.trialsPerSecond)) "
                 + "rpc_per_s=\(Int(load.rpcPerSecond)) efficiency=\(String(format: "%.2f", efficiency))")
@@ -68,7 +71,8 @@ enum CoordinatorBench {
     typealias Result = (load: ClientLoad.Result, commits: Int)
 
     static func measure(workers: Int, seconds: Double, synchronous: StoreOptions.Synchronous, gather: Bool,
-                        placement: CommitPlacement, contexts: Int, inProcess: Bool) async throws -> Result
+                        placement: CommitPlacement, contexts: Int, applyIntervalMillis: UInt32,
+                        inProcess: Bool) async throws -> Result
     {
         let scratch = try ScratchDirectory("cluster")
         defer { scratch.remove() }
@@ -78,7 +82,7 @@ enum CoordinatorBench {
         var logger = Logger(label: "swept.bench")
         logger.logLevel = .warning
         let settings = CoordinatorSettings(leaseTTLMillis: 30_000, contexts: contexts, gatherCommits: gather,
-                                           commitPlacement: placement)
+                                           commitPlacement: placement, applyIntervalMillis: applyIntervalMillis)
         let coordinator = try await Coordinator(store: store, settings: settings,
                                                 secret: secret, logger: logger)
         let port = try coordinator.listen("tcp://127.0.0.1:0")

@@ -63,6 +63,15 @@ struct CoordinatorCommand: AsyncParsableCommand {
             """))
     var synchronous: String = "normal"
 
+    @Option(name: .customLong("apply-interval"), help: ArgumentHelp(
+        "Seconds between the applier's SQLite transactions.",
+        discussion: """
+            Acknowledged changes are in the change log at once; the applier copies them into the SQLite file in \
+            one transaction per interval, so readers of the file (swept … --store, Optuna) see a change at most \
+            about this long after it was acknowledged. Longer intervals cost the coordinator less CPU per change.
+            """))
+    var applyInterval: Double = Double(CoordinatorSettings.defaultApplyIntervalMillis) / 1000
+
     @Option(name: .customLong("port-file"), help: "Write the bound TCP port to this file once listening.")
     var portFile: String?
 
@@ -79,6 +88,9 @@ struct CoordinatorCommand: AsyncParsableCommand {
             throw ValidationError("--synchronous is '\(synchronous)'; expected full, normal or off")
         }
         guard contexts >= 1 else { throw ValidationError("--contexts must be at least 1") }
+        guard applyInterval >= 0, applyInterval <= 60 else {
+            throw ValidationError("--apply-interval is \(applyInterval); expected 0 to 60 seconds")
+        }
     }
 
     func run() async throws {
@@ -89,7 +101,7 @@ struct CoordinatorCommand: AsyncParsableCommand {
             leaseTTLMillis: UInt32(leaseTTL * 1000), heartbeatIntervalMillis: heartbeat.map { UInt32($0 * 1000) },
             maxAcquireWaitMillis: UInt32(maxAcquireWait * 1000), contexts: contexts,
             flapFailures: quarantineFailures, flapWindowSeconds: quarantineWindow,
-            quarantineSeconds: quarantineSeconds)
+            quarantineSeconds: quarantineSeconds, applyIntervalMillis: UInt32((applyInterval * 1000).rounded()))
         let options = StoreOptions(synchronous: StoreOptions.Synchronous(rawValue: synchronous.uppercased()) ?? .normal)
         let studyStore = try StudyStore.open(at: store, options: options)
         let coordinator = try await Coordinator(store: studyStore, settings: settings, secret: secret, logger: logger)

@@ -152,6 +152,21 @@ struct ClusterTests {
         #expect(try cluster.trials("guarded").isEmpty)
         await cluster.stop()
     }
+
+    @Test("the coordinator refuses an --apply-interval outside 0–60 s, naming the option, and creates no store")
+    func applyIntervalRange() throws {
+        let cluster = try ScratchCluster("apply-interval")
+        for bad in ["-1", "61", "nan"] {
+            let run = try QueryCommandTests.swept([
+                "coordinator", "--store", cluster.storePath, "--secret-file", cluster.secretPath,
+                "--listen", "tcp://127.0.0.1:0", "--apply-interval=\(bad)",
+            ])
+            #expect(run.status != 0, "--apply-interval \(bad) must be refused")
+            #expect(run.stderr.contains("--apply-interval") && run.stderr.contains("expected 0 to 60 seconds"),
+                    "\(run.stderr)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: cluster.storePath))
+    }
 }
 
 @Suite("Worker shutdown with real processes", .serialized)

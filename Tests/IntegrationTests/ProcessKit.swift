@@ -180,7 +180,7 @@ final class ScratchCluster: @unchecked Sendable {
     }
 
     /// The study's trials once `condition` holds for them (or as they are after `timeout` seconds): a running
-    /// coordinator applies acknowledged changes to the store file within ~10 ms, so a read right after a worker
+    /// coordinator applies acknowledged changes to the store file within ~100 ms, so a read right after a worker
     /// saw its last reply may be a moment early.
     func settledTrials(_ name: String, timeout: Double = 15,
                        until condition: @escaping ([StoredTrial]) -> Bool) async throws -> [StoredTrial] {

@@ -188,7 +188,7 @@ struct RemoteCommandTests {
         let stopped = try QueryCommandTests.swept(["stop", "slow"] + remote)
         #expect(stopped.status == 0, "\(stopped.stderr)")
         #expect(await eventually(timeout: 30) { try cluster.trials("slow").allSatisfy { $0.trial.state != .running } })
-        try await Task.sleep(for: .milliseconds(200))  // the store file trails acknowledgements by ~10 ms
+        try await Task.sleep(for: .milliseconds(400))  // the store file trails acknowledgements by ~100 ms
         let count = try cluster.trials("slow").count
         try await Task.sleep(for: .milliseconds(500))
         #expect(try cluster.trials("slow").count == count, "no trial starts after stop")
