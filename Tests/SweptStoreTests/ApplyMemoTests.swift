@@ -92,6 +92,29 @@ struct ApplyMemoTests {
         #expect(try store.lease(of: TrialID(rawValue: 3))?.worker == "w3")
         try await store.close()
     }
+
+    @Test("of the three outcomes only a failure is an event; COMPLETE and PRUNED live in the trials table")
+    func onlyFailuresAreEvents() async throws {
+        let dir = TempDir()
+        let store = try makeStore(dir)
+        let study = try await store.createStudy(named: "s").id
+        let started = Array(try Self.changes(study).prefix(4)).filter {
+            if case .startTrial = $0 { return true } else { return false }
+        }  // trials 1, 2 and 3
+        let outcomes: [(Int64, TrialState)] = [(1, .complete), (2, .pruned), (3, .fail)]
+        let finishes = outcomes.map { id, state in
+            StoreMutation.finishTrial(trial: TrialID(rawValue: id), state: state,
+                                      values: state == .complete ? [0.5] : nil, systemAttributes: [:],
+                                      userAttributes: [:])
+        }
+        let errors = try store.applyLogged([LoggedBatch(firstSequence: 1, decidedAt: Self.now,
+                                                        mutations: started + finishes)])
+        #expect(errors.allSatisfy { $0 == nil })
+        #expect(try store.trials(in: study).map(\.trial.state) == [.complete, .pruned, .fail])
+        let events = try store.events().filter { $0.kind.hasPrefix("trial.") }
+        #expect(events.map { "\($0.kind) \($0.trial?.rawValue ?? 0)" } == ["trial.fail 3"])
+        try await store.close()
+    }
 }
 
 @Suite("Rows written through SQLite's C API")

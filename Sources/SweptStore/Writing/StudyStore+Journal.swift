@@ -166,8 +166,11 @@ extension StudyStore {
                 try delete.run(db)
             }
             memo.wrote(ref, state: state)
-            try RowHelpers.event(db, at: now, kind: "trial.\(state.rawValue.lowercased())", study: ref.study,
-                                 trial: trial)
+            if state == .fail {
+                // Routine outcomes are in `trials.state` and `datetime_complete`; only a failure is an event
+                // (docs/store.md), as on the store's own finish path.
+                try RowHelpers.event(db, at: now, kind: "trial.fail", study: ref.study, trial: trial)
+            }
         case .setLease(let trial, let worker, let epoch, let deadline, let state):
             memo.leaseWritten(trial)
             try writeLease(db, trial: trial, worker: worker, epoch: epoch, deadline: deadline, grantedAt: now,
