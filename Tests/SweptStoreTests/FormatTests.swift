@@ -108,7 +108,8 @@ struct FormatTests {
 
     @Test("datetimes are naive UTC with microseconds, both ways",
           arguments: [(1_800_000_000.25, "2027-01-15 08:00:00.250000"), (0, "1970-01-01 00:00:00.000000"),
-                      (1_732_661_999.653835, "2024-11-26 22:59:59.653835")])
+                      (1_732_661_999.653835, "2024-11-26 22:59:59.653835"),
+                      (-86_399.5, "1969-12-31 00:00:00.500000"), (253_402_300_799.5, "9999-12-31 23:59:59.500000")])
     func datetimes(seconds: Double, text: String) throws {
         #expect(OptunaDateTime.format(seconds) == text)
         let parsed = try #require(OptunaDateTime.parse(text))

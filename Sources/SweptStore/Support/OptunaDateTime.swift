@@ -22,8 +22,34 @@ enum OptunaDateTime {
         let day = doy - (153 * mp + 2) / 5 + 1
         let month = mp < 10 ? mp + 3 : mp - 9
         let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
-        return pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2) + " " + pad(hour, 2) + ":" + pad(minute, 2)
-            + ":" + pad(second, 2) + "." + pad(micro, 6)
+        guard (0...9999).contains(year) else {
+            return pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2) + " " + pad(hour, 2) + ":"
+                + pad(minute, 2) + ":" + pad(second, 2) + "." + pad(micro, 6)
+        }
+        // The usual case, written into the string's own 26 bytes (the applier formats two per trial).
+        return String(unsafeUninitializedCapacity: 26) { bytes in
+            func put(_ value: Int64, at start: Int, width: Int) {
+                var rest = value
+                for index in stride(from: start + width - 1, through: start, by: -1) {
+                    bytes[index] = UInt8(truncatingIfNeeded: 48 + rest % 10)
+                    rest /= 10
+                }
+            }
+            put(year, at: 0, width: 4)
+            put(month, at: 5, width: 2)
+            put(day, at: 8, width: 2)
+            put(hour, at: 11, width: 2)
+            put(minute, at: 14, width: 2)
+            put(second, at: 17, width: 2)
+            put(micro, at: 20, width: 6)
+            bytes[4] = UInt8(ascii: "-")
+            bytes[7] = UInt8(ascii: "-")
+            bytes[10] = UInt8(ascii: " ")
+            bytes[13] = UInt8(ascii: ":")
+            bytes[16] = UInt8(ascii: ":")
+            bytes[19] = UInt8(ascii: ".")
+            return 26
+        }
     }
 
     /// Parses `YYYY-MM-DD HH:MM:SS[.ffffff]` (also with a `T` separator) into seconds since 1970 UTC.
