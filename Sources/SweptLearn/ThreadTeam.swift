@@ -6,8 +6,9 @@ import Glibc
 import Darwin
 #endif
 
-/// A fixed team of threads for fork–join work inside one training run: `run` hands out the parts of a job, each
-/// to whichever thread claims it first (the caller or a persistent helper), and returns when every part is done.
+/// A fixed team of threads for fork–join work inside one training run: `run` hands out the parts of a job — part 0
+/// to the caller, each other part to whichever thread claims it first (a persistent helper, or the caller once its
+/// own part is done) — and returns when every part is done.
 ///
 /// Parts are claimed through one atomic ticket (job generation and next part), so a helper that the scheduler
 /// keeps off the CPU does not stall the job: the caller runs the parts nobody claimed. A hand-off costs well under
@@ -83,10 +84,15 @@ final class ThreadTeam: @unchecked Sendable {
             completed.store(0, ordering: .sequentiallyConsistent)
             generation += 1
             let current = generation
+            // Part 0 is the caller's own (published as already claimed): a helper that spins on the ticket would
+            // otherwise often win it while the caller is still publishing, and the parts would change threads
+            // from one job to the next — and with them the cache lines each part keeps reading and writing.
             pthread_mutex_lock(mutex)
-            ticket.store(current << 32 | count << 16, ordering: .sequentiallyConsistent)
+            ticket.store(current << 32 | count << 16 | 1, ordering: .sequentiallyConsistent)
             pthread_cond_broadcast(condition)
             pthread_mutex_unlock(mutex)
+            body(0)
+            completed.add(1, ordering: .sequentiallyConsistent)
             while let part = claim(generation: current) {
                 body(part)
                 completed.add(1, ordering: .sequentiallyConsistent)

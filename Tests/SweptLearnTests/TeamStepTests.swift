@@ -1,6 +1,10 @@
 import Testing
 @testable import SweptLearn
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The split training step (`TrainingConfiguration.splitsSteps`) and the thread team under it.
 @Suite struct TeamStepTests {
     @Test(arguments: [(2, 5), (2, 2), (3, 7), (4, 1)])
@@ -15,6 +19,22 @@ import Testing
             }
         }
         #expect(counts == [Int](repeating: 200, count: parts))
+    }
+
+    @Test("part 0 of every job runs on the calling thread, so the caller's share stays in its own caches")
+    func callerKeepsPartZero() {
+        let team = ThreadTeam(parts: 2)
+        defer { team.shutdown() }
+        let caller = pthread_self()
+        var onCaller = 0
+        withUnsafeMutablePointer(to: &onCaller) { count in
+            for _ in 0..<2_000 {
+                team.run { part in
+                    if part == 0, pthread_equal(pthread_self(), caller) != 0 { count.pointee += 1 }
+                }
+            }
+        }
+        #expect(onCaller == 2_000)
     }
 
     @Test func sharesCoverTheRangeWithoutOverlap() {
