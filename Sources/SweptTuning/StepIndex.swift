@@ -1,6 +1,7 @@
 /// Per-step sorted intermediate values of COMPLETE trials, updated incrementally as trials complete.
 ///
-/// Pruners read one step's values in O(1) and take a percentile of the sorted array in O(1).
+/// Pruners read one step's values in O(1) and take a percentile in O(log n); adding a value moves at most one
+/// block of `SortedValues`.
 struct StepIndex {
     private(set) var steps: [Int: StepValues] = [:]
 
@@ -12,7 +13,7 @@ struct StepIndex {
             if value.isNaN {
                 entry.nanCount += 1
             } else {
-                entry.sorted.insert(value, at: StepIndex.insertionIndex(of: value, in: entry.sorted))
+                entry.sorted.insert(value)
             }
             steps[step] = entry
         }
@@ -21,39 +22,27 @@ struct StepIndex {
     /// Adds many completed trials' intermediate values at once: appends every value, then sorts each step once
     /// (O(n log n) instead of a sorted insert per value), for rebuilding a study from a store.
     mutating func addAll<Values: Sequence>(_ trials: Values) where Values.Element == [Int: Double] {
-        var pending: [Int: StepValues] = [:]
+        var pending: [Int: (values: [Double], nanCount: Int)] = [:]
         for intermediateValues in trials {
             for (step, value) in intermediateValues {
                 if value.isNaN {
-                    pending[step, default: StepValues()].nanCount += 1
+                    pending[step, default: ([], 0)].nanCount += 1
                 } else {
-                    pending[step, default: StepValues()].sorted.append(value)
+                    pending[step, default: ([], 0)].values.append(value)
                 }
             }
         }
         for (step, added) in pending {
-            var entry = steps[step] ?? StepValues()
-            steps[step] = nil  // keep the array uniquely referenced while merging
-            entry.nanCount += added.nanCount
-            entry.sorted.append(contentsOf: added.sorted)
-            entry.sorted.sort()
-            steps[step] = entry
+            let entry = steps[step] ?? StepValues()
+            var merged = Array(entry.sorted)
+            merged.append(contentsOf: added.values)
+            merged.sort()
+            steps[step] = StepValues(sorted: SortedValues(merged), nanCount: entry.nanCount + added.nanCount)
         }
     }
 
     /// The values reported at `step`, empty when none.
     func values(atStep step: Int) -> StepValues {
         steps[step] ?? StepValues()
-    }
-
-    /// The first index whose element is greater than `value` (upper bound), keeping equal values in order.
-    static func insertionIndex(of value: Double, in sorted: [Double]) -> Int {
-        var low = 0
-        var high = sorted.count
-        while low < high {
-            let middle = (low + high) / 2
-            if sorted[middle] <= value { low = middle + 1 } else { high = middle }
-        }
-        return low
     }
 }

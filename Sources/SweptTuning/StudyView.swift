@@ -1,12 +1,17 @@
 /// What COMPLETE trials reported at one step: the non-NaN values sorted ascending, plus how many were NaN.
 public struct StepValues: Sendable, Equatable {
     /// Non-NaN values, ascending.
-    public var sorted: [Double]
+    public var sorted: SortedValues
     /// How many COMPLETE trials reported NaN at this step.
     public var nanCount: Int
 
     /// Creates step values; `sorted` must already be ascending and NaN-free.
     public init(sorted: [Double] = [], nanCount: Int = 0) {
+        self.init(sorted: SortedValues(sorted), nanCount: nanCount)
+    }
+
+    /// Creates step values from values already kept sorted.
+    public init(sorted: SortedValues, nanCount: Int) {
         self.sorted = sorted
         self.nanCount = nanCount
     }

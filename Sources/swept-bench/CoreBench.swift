@@ -7,7 +7,11 @@ struct CoreBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "core",
         abstract: "Study overhead per trial and median-pruner cost per call (random sampler).",
-        discussion: "Prints one line per checkpoint: core n=1000 d=9 us_per_trial=12.3 us_per_prune=0.45"
+        discussion: """
+            Prints one line per checkpoint: core n=1000 d=9 us_per_trial=12.3 us_per_prune=0.45. With the median \
+            pruner few trials complete once the study is large; --no-pruner completes every trial, so the figure \
+            includes adding its ten values to the per-step reference (docs/tuning.md).
+            """
     )
 
     @Option(help: "Study sizes at which to measure (comma-separated).")
@@ -19,11 +23,14 @@ struct CoreBench: ParsableCommand {
     @Option(help: "Seed of the random sampler.")
     var seed: UInt64 = 1
 
+    @Flag(help: "No pruner: every trial completes, so each tell adds ten values to the per-step reference.")
+    var noPruner = false
+
     func run() throws {
         let checkpoints = sizes.split(separator: ",").compactMap { Int($0) }.sorted()
         let study = Study(
             direction: .minimize, sampler: RandomSampler(seed: seed),
-            pruner: try MedianPruner(nStartupTrials: 5, nWarmupSteps: 0)
+            pruner: noPruner ? NopPruner() : try MedianPruner(nStartupTrials: 5, nWarmupSteps: 0)
         )
         let clock = ContinuousClock()
         for checkpoint in checkpoints {

@@ -267,7 +267,7 @@ struct StoreAPITests {
         let running = try await store.createTrial(in: s.id)
         try await store.reportIntermediate(running.id, step: 2, value: -7)
         let step = try store.completedValues(in: s.id, atStep: 2)
-        #expect(step.sorted == [1, 4])
+        #expect(Array(step.sorted) == [1, 4])
         #expect(step.nanCount == 1)
         #expect(try store.completedValues(in: s.id, atStep: 9).count == 0)
         #expect(try store.trialCounts(in: s.id) == [.complete: 3, .pruned: 1, .running: 1])

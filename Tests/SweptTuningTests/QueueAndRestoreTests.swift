@@ -117,7 +117,7 @@ struct QueueAndRestoreTests {
             }
         }
         let step = study.completedValues(atStep: 4)
-        #expect(step.sorted == reported.sorted())
+        #expect(Array(step.sorted) == reported.sorted())
         #expect(step.nanCount == 200 / 17 + 1 - 3)  // NaN at 0, 85, 170 fall on pruned trials
         #expect(study.completedValues(atStep: 5) == StepValues())
 
