@@ -34,6 +34,19 @@ struct CoordinatorProtocolTests {
         #expect(next == .noTrial(NoTrial(reason: .studyFinished, retryAfterMillis: 100)))
     }
 
+    #if os(Linux)
+    @Test("the applier thread carries its name into the OS, where top -H and perf show it")
+    func applierThreadIsNamed() async throws {
+        let h = try await Harness()
+        try await h.launch("named", trials: 1)
+        await h.register("w1")
+        _ = try #require(await h.acquire("w1"))  // logged changes: the applier thread starts
+        let tasks = try FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")
+        let names = tasks.compactMap { try? String(contentsOfFile: "/proc/self/task/\($0)/comm", encoding: .utf8) }
+        #expect(names.contains { $0.trimmingCharacters(in: .whitespacesAndNewlines) == "swept-apply" }, "\(names)")
+    }
+    #endif
+
     @Test("a duplicate request id replays the cached reply and assigns nothing twice")
     func duplicateReplays() async throws {
         let h = try await Harness()

@@ -97,9 +97,7 @@ final class StoreJournal: @unchecked Sendable {
         if placement == .commitThread {
             if !threadRunning {
                 threadRunning = true
-                let thread = Thread { [self] in commitLoop() }
-                thread.name = "swept-commit"
-                thread.start()
+                Self.startThread(named: "swept-commit") { [self] in commitLoop() }
             } else {
                 condition.broadcast()
             }
@@ -241,9 +239,7 @@ final class StoreJournal: @unchecked Sendable {
             unapplied.append(batch)
             if !applierRunning {
                 applierRunning = true
-                let thread = Thread { [self] in applyLoop() }
-                thread.name = "swept-apply"
-                thread.start()
+                Self.startThread(named: "swept-apply") { [self] in applyLoop() }
             } else if unapplied.count == 1 {
                 condition.broadcast()  // the applier may be idle-waiting
             }
@@ -309,6 +305,15 @@ final class StoreJournal: @unchecked Sendable {
             if applied >= target || failure != nil { continuation.resume() } else { still.append((target, continuation)) }
         }
         flushWaiters = still
+    }
+
+    /// Starts a thread that names itself first: a name given to a `Thread` before `start()` does not reach the
+    /// OS thread on Linux, and then `top -H`, `perf` and `/proc/<pid>/task/*/comm` show the creator's name.
+    private static func startThread(named name: String, _ body: @escaping @Sendable () -> Void) {
+        Thread {
+            Thread.current.name = name
+            body()
+        }.start()
     }
 
     /// Batches written to the change log so far.
