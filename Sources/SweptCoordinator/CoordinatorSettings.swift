@@ -29,6 +29,16 @@ public struct CoordinatorSettings: Sendable, Equatable {
     /// The default `applyIntervalMillis`: measured in docs/cluster.md ("Applying every 100 ms").
     public static let defaultApplyIntervalMillis: UInt32 = 100
 
+    /// The default apply interval in seconds, as `--apply-interval` takes it.
+    public static var defaultApplyIntervalSeconds: Double { Double(defaultApplyIntervalMillis) / 1000 }
+
+    /// An apply interval of `seconds` as `applyIntervalMillis`, or `nil` outside 0–60 s (NaN included): what
+    /// `--apply-interval` accepts.
+    public static func applyIntervalMillis(seconds: Double) -> UInt32? {
+        guard seconds >= 0, seconds <= 60 else { return nil }
+        return UInt32((seconds * 1000).rounded())
+    }
+
     /// Creates settings.
     public init(leaseTTLMillis: UInt32 = 30_000, heartbeatIntervalMillis: UInt32? = nil,
                 maxAcquireWaitMillis: UInt32 = 2_000, contexts: Int = 64, flapFailures: Int = 5,

@@ -9,7 +9,7 @@ struct StepIndex {
     mutating func add(_ intermediateValues: [Int: Double]) {
         for (step, value) in intermediateValues {
             var entry = steps[step] ?? StepValues()
-            steps[step] = nil  // keep the array uniquely referenced while inserting
+            steps[step] = nil  // keep its storage uniquely referenced while inserting
             if value.isNaN {
                 entry.nanCount += 1
             } else {

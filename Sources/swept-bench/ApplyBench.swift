@@ -5,8 +5,9 @@ import SweptTuning
 /// The applier's cost alone: the changes the coordinator logs for tiny trials (the coordinator bench's shape:
 /// three parameters and a lease at the start, five reports, a COMPLETE finish naming its worker), eight trials in
 /// flight at once, one logged batch per change, committed to SQLite `perApply` batches per transaction as the
-/// applier does (`changesPerTransaction`: one apply interval's changes at ~9,600 requests per second). The fastest of `rounds` fresh stores counts:
-/// the work is the same each round, so the minimum is the figure least disturbed by whatever else the machine runs.
+/// applier does (`changesPerTransaction`: one apply interval's changes at ~9,600 requests per second). The
+/// fastest of `rounds` fresh stores counts: the work is the same each round, so the minimum is the figure least
+/// disturbed by whatever else the machine runs.
 enum ApplyBench {
     /// Changes one applier transaction holds when requests arrive at ~9,600 per second (one change each).
     static func changesPerTransaction(intervalMillis: UInt32) -> Int {

@@ -48,7 +48,7 @@ struct ClusterBench: AsyncParsableCommand {
     var commits: String = "automatic"
 
     @Option(help: "Coordinator runs and the applier line: seconds between the applier's SQLite transactions.")
-    var applyInterval: Double = Double(CoordinatorSettings.defaultApplyIntervalMillis) / 1000
+    var applyInterval: Double = CoordinatorSettings.defaultApplyIntervalSeconds
 
     @Option(help: "Client counts to measure (repeat the option).")
     var clients: [Int] = [2, 8]
@@ -78,7 +78,7 @@ struct ClusterBench: AsyncParsableCommand {
         guard CommitPlacement(rawValue: commits) != nil else {
             throw ValidationError("--commits is '\(commits)'; expected automatic, leader or commit-thread")
         }
-        guard applyInterval >= 0, applyInterval <= 60 else {
+        guard CoordinatorSettings.applyIntervalMillis(seconds: applyInterval) != nil else {
             throw ValidationError("--apply-interval is \(applyInterval); expected 0 to 60 seconds")
         }
         guard clients.allSatisfy({ $0 > 0 }), seconds > 0, contexts > 0, inflight > 0, payload >= 0 else {

@@ -18,7 +18,8 @@ extension ClusterBench {
         let logWrite = try CommitBench.microsecondsPerLogWrite(synchronous: sync)
         print("cluster commit store=\(synchronous) us_per_log_write=\(String(format: "%.1f", logWrite)) "
             + "us_per_sqlite_commit=\(Int(commit.rounded()))")
-        let applyMillis = UInt32((applyInterval * 1000).rounded())
+        let applyMillis = CoordinatorSettings.applyIntervalMillis(seconds: applyInterval)
+            ?? CoordinatorSettings.defaultApplyIntervalMillis
         let perApply = ApplyBench.changesPerTransaction(intervalMillis: applyMillis)
         let apply = try await ApplyBench.microsecondsPerTrial(synchronous: sync, perApply: perApply)
         print("cluster apply store=\(synchronous) apply_interval_ms=\(applyMillis) changes_per_transaction=\(perApply) "

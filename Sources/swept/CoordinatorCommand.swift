@@ -70,7 +70,7 @@ struct CoordinatorCommand: AsyncParsableCommand {
             one transaction per interval, so readers of the file (swept … --store, Optuna) see a change at most \
             about this long after it was acknowledged. Longer intervals cost the coordinator less CPU per change.
             """))
-    var applyInterval: Double = Double(CoordinatorSettings.defaultApplyIntervalMillis) / 1000
+    var applyInterval: Double = CoordinatorSettings.defaultApplyIntervalSeconds
 
     @Option(name: .customLong("port-file"), help: "Write the bound TCP port to this file once listening.")
     var portFile: String?
@@ -88,7 +88,7 @@ struct CoordinatorCommand: AsyncParsableCommand {
             throw ValidationError("--synchronous is '\(synchronous)'; expected full, normal or off")
         }
         guard contexts >= 1 else { throw ValidationError("--contexts must be at least 1") }
-        guard applyInterval >= 0, applyInterval <= 60 else {
+        guard CoordinatorSettings.applyIntervalMillis(seconds: applyInterval) != nil else {
             throw ValidationError("--apply-interval is \(applyInterval); expected 0 to 60 seconds")
         }
     }
@@ -101,7 +101,9 @@ struct CoordinatorCommand: AsyncParsableCommand {
             leaseTTLMillis: UInt32(leaseTTL * 1000), heartbeatIntervalMillis: heartbeat.map { UInt32($0 * 1000) },
             maxAcquireWaitMillis: UInt32(maxAcquireWait * 1000), contexts: contexts,
             flapFailures: quarantineFailures, flapWindowSeconds: quarantineWindow,
-            quarantineSeconds: quarantineSeconds, applyIntervalMillis: UInt32((applyInterval * 1000).rounded()))
+            quarantineSeconds: quarantineSeconds,
+            applyIntervalMillis: CoordinatorSettings.applyIntervalMillis(seconds: applyInterval)
+                ?? CoordinatorSettings.defaultApplyIntervalMillis)
         let options = StoreOptions(synchronous: StoreOptions.Synchronous(rawValue: synchronous.uppercased()) ?? .normal)
         let studyStore = try StudyStore.open(at: store, options: options)
         let coordinator = try await Coordinator(store: studyStore, settings: settings, secret: secret, logger: logger)

@@ -64,7 +64,8 @@ final class StoreJournal: @unchecked Sendable {
     /// once if writing the log or applying it fails as a whole (the coordinator must then stop; a restart
     /// replays the log); `onApplyErrors` reports single logged changes the store refused (each rolled back alone).
     init(store: StudyStore, gatherCommits: Bool = true, placement: CommitPlacement = .automatic,
-         applyInterval: TimeInterval = Double(CoordinatorSettings.defaultApplyIntervalMillis) / 1000, clock: @escaping @Sendable () -> Double = SystemClock.now,
+         applyInterval: TimeInterval = CoordinatorSettings.defaultApplyIntervalSeconds,
+         clock: @escaping @Sendable () -> Double = SystemClock.now,
          onFailure: @escaping @Sendable (StoreError) -> Void,
          onApplyErrors: @escaping @Sendable ([StoreError]) -> Void = { _ in }) throws {
         gather = CommitGather(enabled: gatherCommits)
