@@ -17,11 +17,13 @@ struct ClusterBench: AsyncParsableCommand {
             then `codec encoding=… message=… bytes=… ns_per_message=…` lines: encode + HMAC sign + HMAC verify + \
             decode of one message, binary and JSON.
 
-            Without --raw, each client count is measured twice in one run: the raw rate as above, then as many \
-            simulated workers (register, acquire, 5 reports, finish) against a coordinator with a random sampler \
-            and a median pruner over a scratch store: \
-            `cluster workers=N trials_per_s=… rpc_per_s=… efficiency=…` (swept's RPC rate over the raw rate) and \
-            `cluster workers=N report_latency_p50_us=… report_latency_p99_us=…` (report → decision). First come \
+            Without --raw, each client count is measured in `--rounds` alternating pairs: the raw rate as above, \
+            then as many simulated workers (register, acquire, 5 reports, finish) against a coordinator with a \
+            random sampler and a median pruner over a scratch store. \
+            `cluster workers=N trials_per_s=… rpc_per_s=… efficiency=… efficiency_rounds=…`: efficiency is the \
+            median over the rounds of swept's RPC rate over the raw rate measured just before it (each round's \
+            ratio follows; rates are medians). `cluster workers=N report_latency_p50_us=… \
+            report_latency_p99_us=…` (report → decision) and the CPU line come from the median round. First come \
             the store's lines: `cluster commit …` (a change-log write, a one-change SQLite commit) and \
             `cluster apply … us_per_trial=…` (the applier's SQLite work for one tiny trial's changes, in \
             transactions as large as `--apply-interval` makes them at ~9,600 changes per second); \
@@ -53,8 +55,11 @@ struct ClusterBench: AsyncParsableCommand {
     @Option(help: "Client counts to measure (repeat the option).")
     var clients: [Int] = [2, 8]
 
-    @Option(help: "Seconds to measure each client count.")
+    @Option(help: "Seconds to measure each client count (each side of each round).")
     var seconds: Double = 2
+
+    @Option(help: "Coordinator runs: alternating pairs of raw and coordinator measurements per client count.")
+    var rounds: Int = 3
 
     @Option(help: "Contexts serving on the REP side (the echo server's and the coordinator's).")
     var contexts: Int = 16
@@ -81,9 +86,9 @@ struct ClusterBench: AsyncParsableCommand {
         guard CoordinatorSettings.applyIntervalMillis(seconds: applyInterval) != nil else {
             throw ValidationError("--apply-interval is \(applyInterval); expected 0 to 60 seconds")
         }
-        guard clients.allSatisfy({ $0 > 0 }), seconds > 0, contexts > 0, inflight > 0, payload >= 0 else {
+        guard clients.allSatisfy({ $0 > 0 }), seconds > 0, contexts > 0, inflight > 0, rounds > 0, payload >= 0 else {
             throw ValidationError(
-                "--clients, --seconds, --contexts and --inflight must be positive, --payload not negative")
+                "--clients, --seconds, --contexts, --inflight and --rounds must be positive, --payload not negative")
         }
     }
 
