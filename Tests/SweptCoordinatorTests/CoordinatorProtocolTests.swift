@@ -41,9 +41,17 @@ struct CoordinatorProtocolTests {
         try await h.launch("named", trials: 1)
         await h.register("w1")
         _ = try #require(await h.acquire("w1"))  // logged changes: the applier thread starts
-        let tasks = try FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")
-        let names = tasks.compactMap { try? String(contentsOfFile: "/proc/self/task/\($0)/comm", encoding: .utf8) }
-        #expect(names.contains { $0.trimmingCharacters(in: .whitespacesAndNewlines) == "swept-apply" }, "\(names)")
+        // The thread names itself as its first step, which may run just after the reply: look for up to 0.5 s
+        // (it lingers 1 s with nothing to apply before it exits).
+        var names: [String] = []
+        for _ in 0..<50 {
+            let tasks = try FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")
+            names = tasks.compactMap { try? String(contentsOfFile: "/proc/self/task/\($0)/comm", encoding: .utf8) }
+                .map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+            if names.contains("swept-apply") { break }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        #expect(names.contains("swept-apply"), "\(names)")
     }
     #endif
 
