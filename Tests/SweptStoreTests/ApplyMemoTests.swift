@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 @testable import SweptStore
 import SweptTuning
 import Testing
@@ -114,6 +115,74 @@ struct ApplyMemoTests {
         let events = try store.events().filter { $0.kind.hasPrefix("trial.") }
         #expect(events.map { "\($0.kind) \($0.trial?.rawValue ?? 0)" } == ["trial.fail 3"])
         try await store.close()
+    }
+}
+
+extension ApplyMemoTests {
+    /// Starts and finishes of `count` trials of `study` (ids from `firstID`): ties, infinities of both signs and a
+    /// drift, so that late trials both enter the best-trials table and miss it; every seventh is PRUNED.
+    static func finishes(_ study: StudyID, count: Int, firstID: Int64, seed: UInt64) throws -> [StoreMutation] {
+        let x = Distribution.float(try FloatDistribution(low: 0, high: 1))
+        var random = TuningRandom(seed: seed)
+        var changes: [StoreMutation] = []
+        for i in 0..<count {
+            let id = TrialID(rawValue: firstID + Int64(i))
+            changes.append(.startTrial(StartedTrial(
+                study: study, id: id, number: i, fresh: true, params: ["x": .float(0.5)], distributions: ["x": x],
+                systemAttributes: [:], startedAt: now, worker: "w", epoch: 1, deadline: now + 30)))
+            let draw = random.index(below: 20)
+            let value = draw == 0 ? Double.infinity
+                : draw == 1 ? -Double.infinity : Double(random.index(below: 40)) - Double(i) / 8
+            let pruned = i % 7 == 3
+            changes.append(.finishTrial(trial: id, state: pruned ? .pruned : .complete,
+                                        values: pruned ? nil : [value], systemAttributes: [:], userAttributes: [:]))
+        }
+        return changes
+    }
+
+    @Test("many finishes in one transaction leave the best-trials table and its watermark as a rebuild does",
+          arguments: [StudyDirection.minimize, .maximize])
+    func bestTableInOneTransaction(direction: StudyDirection) async throws {
+        let dir = TempDir()
+        let store = try makeStore(dir)
+        let s = try await store.createStudy(named: "s", directions: [direction]).id
+        let other = try await store.createStudy(named: "other", directions: [direction]).id
+        let count = 3 * BestTable.kept
+        var changes = try Self.finishes(s, count: count, firstID: 1, seed: 11)
+        let others = try Self.finishes(other, count: count / 2, firstID: Int64(count + 1), seed: 12)
+        // The two studies interleave; a finish of a trial that does not exist is refused in the middle of the
+        // second transaction, which sends it down the replay path (each change in its own savepoint).
+        for (offset, change) in others.enumerated() { changes.insert(change, at: min(3 * offset + 1, changes.count)) }
+        let half = changes.count / 2
+        let refused = StoreMutation.finishTrial(trial: TrialID(rawValue: 99_999), state: .complete, values: [0],
+                                                systemAttributes: [:], userAttributes: [:])
+        var second = Array(changes.dropFirst(half))
+        second.insert(refused, at: second.count / 2)
+        let first = try store.applyLogged([LoggedBatch(firstSequence: 1, decidedAt: Self.now,
+                                                       mutations: Array(changes.prefix(half)))])
+        let rest = try store.applyLogged([LoggedBatch(firstSequence: UInt64(half + 1), decidedAt: Self.now,
+                                                      mutations: second)])
+        #expect(first.allSatisfy { $0 == nil })
+        #expect(rest.filter { $0 != nil }.count == 1)
+        try await store.close()
+
+        let queue = try DatabaseQueue(path: dir.file("swept.db"))
+        let sql = "SELECT study_id, rank_key, number, trial_id FROM swept_best ORDER BY 1, 2, 3"
+        let kept = try queue.read { db in try Row.fetchAll(db, sql: sql) }
+        let (watermark, newest) = try await queue.read { db in
+            (try Int64.fetchOne(db, sql: "SELECT last_value_id FROM swept_best_watermark"),
+             try Int64.fetchOne(db, sql: "SELECT MAX(trial_value_id) FROM trial_values"))
+        }
+        var rebuilt: [Row] = []
+        try queue.inTransaction { db in
+            try BestTable.rebuild(db)
+            rebuilt = try Row.fetchAll(db, sql: sql)
+            return .rollback
+        }
+        try queue.close()
+        #expect(kept.count > BestTable.kept)  // one study full, the other not
+        #expect(kept == rebuilt)
+        #expect(watermark != nil && watermark == newest)
     }
 }
 

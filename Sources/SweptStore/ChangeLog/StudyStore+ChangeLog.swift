@@ -73,10 +73,13 @@ extension StudyStore {
             mutations += batch.mutations
             times += repeatElement(batch.decidedAt, count: batch.mutations.count)
         }
+        // The last step records the applied sequence number and moves the best-trials watermark once for the whole
+        // transaction (its finishes defer it).
         var errors = try applyTogether(mutations, db, path: path, doing: "apply logged change", last: { db in
+            try BestTable.moveWatermarkToNewest(db)
             try db.cachedStatement(sql: "UPDATE swept_change_log SET applied = ? WHERE id = 1")
                 .execute(arguments: [Int64(bitPattern: lastSequence)])
-        }) { times[$0] }
+        }, deferBestWatermark: true) { times[$0] }
         errors.removeLast()
         return errors
     }

@@ -7,7 +7,9 @@ import SweptTuning
 /// - a trial inserted or finished in this transaction is not read back to learn its study, number and state;
 /// - a study's directions are read once;
 /// - a fresh trial that the same transaction also finishes gets no lease row: the finish would delete it again
-///   (its lease is in memory and in the change log; a crash before this transaction commits replays both).
+///   (its lease is in memory and in the change log; a crash before this transaction commits replays both);
+/// - the best-trials table's last kept row is read once per study until the table changes, and (when
+///   `defersBestWatermark` is set) its watermark is written once, after the transaction's last change.
 ///
 /// Valid for one transaction: reset it whenever the transaction is rolled back.
 struct ApplyMemo {
@@ -19,8 +21,14 @@ struct ApplyMemo {
     private var finishes: [TrialID: Int] = [:]
     /// Fresh trials whose lease row was not written because a later change of this transaction finishes them.
     private var leaseSkipped: Set<TrialID> = []
+    /// Per study, the best-trials table's last kept row as this transaction last read it (`nil` inside: the
+    /// table held fewer than `BestTable.kept` rows for the study).
+    private var bestLast: [StudyID: BestTable.Position?] = [:]
     /// The position of the change being applied.
     var position = 0
+    /// Finishes leave the best-trials watermark alone: the transaction's own last step moves it to the newest value
+    /// row (`BestTable.moveWatermarkToNewest`), once instead of once per finish.
+    var defersBestWatermark = false
 
     /// A memo that caches reads only.
     init() {}
@@ -32,9 +40,12 @@ struct ApplyMemo {
         }
     }
 
-    /// Forgets everything (the transaction was rolled back) and stops skipping lease rows.
+    /// Forgets everything (the transaction was rolled back) and stops skipping lease rows; a deferred watermark
+    /// stays deferred (the transaction's last step still writes it).
     mutating func reset() {
+        let defers = defersBestWatermark
         self = ApplyMemo()
+        defersBestWatermark = defers
     }
 
     /// The trial's study, number and state: from this transaction's own writes, else read from the store.
@@ -72,5 +83,18 @@ struct ApplyMemo {
     /// Whether the trial's finish must delete a lease row (false when its row was left out).
     mutating func finishDeletesLease(_ trial: TrialID) -> Bool {
         leaseSkipped.remove(trial) == nil
+    }
+
+    /// The study's last kept best-table row: remembered from an earlier read of this transaction, else `read`.
+    mutating func bestLast(_ study: StudyID, read: () throws -> BestTable.Position?) rethrows -> BestTable.Position? {
+        if let known = bestLast[study] { return known }
+        let found = try read()
+        bestLast[study] = .some(found)
+        return found
+    }
+
+    /// The study's best-table rows changed: its last kept row is read again next time.
+    mutating func bestTableChanged(_ study: StudyID) {
+        bestLast[study] = nil
     }
 }

@@ -47,10 +47,16 @@ enum BestTable {
                       AND (v.value IS NOT NULL OR v.value_type IN ('INF_POS', 'INF_NEG'))))
             WHERE position <= \(kept)
             """)
-        try db.execute(sql: """
+        try moveWatermarkToNewest(db)
+    }
+
+    /// Moves the watermark to the newest `trial_values` row: after a rebuild, and once at the end of a transaction
+    /// whose finishes deferred it (`ApplyMemo.defersBestWatermark`).
+    static func moveWatermarkToNewest(_ db: Database) throws {
+        try db.cachedStatement(sql: """
             UPDATE swept_best_watermark
             SET last_value_id = (SELECT COALESCE(MAX(trial_value_id), 0) FROM trial_values)
-            """)
+            """).execute()
     }
 
     /// Rebuilds the table when `trial_values` holds rows it has not seen (written by another program).
@@ -60,22 +66,19 @@ enum BestTable {
         if seen != newest { try rebuild(db) }
     }
 
+    /// A kept row's place in the order: rank key, then number.
+    typealias Position = (rankKey: Double, number: Int)
+
     /// Records a trial whose value rows were just written (up to row `lastValueID`): a COMPLETE one with `value` as
     /// objective 0 enters the table when it ranks among the kept ones (the row it pushes out is dropped), and the
-    /// watermark moves past the trial's value rows. Most trials of a long study rank below the kept ones: for them
-    /// this is one index read of the last kept row.
+    /// watermark moves past the trial's value rows — at once, or at the end of the transaction when `memo` defers
+    /// it. Most trials of a long study rank below the kept ones: for them this is one index read of the last kept
+    /// row, once per transaction and study (`memo` remembers it until the table changes).
     static func record(_ db: Database, _ ref: TrialRef, value: Double?, direction: StudyDirection,
-                       lastValueID: Int64) throws {
+                       lastValueID: Int64, memo: inout ApplyMemo) throws {
         if let value, !value.isNaN {
             let key = direction == .maximize ? -value : value
-            let select = try FastWrite(db, """
-                SELECT rank_key, number FROM swept_best WHERE study_id = ?
-                ORDER BY rank_key, number LIMIT 1 OFFSET \(kept - 1)
-                """)
-            select.bind(1, ref.study.rawValue)
-            let last = try select.first(db) { row in
-                (sqlite3_column_double(row, 0), Int(sqlite3_column_int64(row, 1)))
-            }
+            let last = try memo.bestLast(ref.study) { try lastKept(db, study: ref.study) }
             if let last, last < (key, ref.number) {
                 // Full, and the trial ranks below every kept row: nothing to change.
             } else {
@@ -90,15 +93,30 @@ enum BestTable {
                     let delete = try FastWrite(
                         db, "DELETE FROM swept_best WHERE study_id = ? AND rank_key = ? AND number = ?")
                     delete.bind(1, ref.study.rawValue)
-                    delete.bind(2, last.0)
-                    delete.bind(3, last.1)
+                    delete.bind(2, last.rankKey)
+                    delete.bind(3, last.number)
                     try delete.run(db)
                 }
+                memo.bestTableChanged(ref.study)
             }
         }
-        let watermark = try FastWrite(db, "UPDATE swept_best_watermark SET last_value_id = ?")
-        watermark.bind(1, lastValueID)
-        try watermark.run(db)
+        if !memo.defersBestWatermark {
+            let watermark = try FastWrite(db, "UPDATE swept_best_watermark SET last_value_id = ?")
+            watermark.bind(1, lastValueID)
+            try watermark.run(db)
+        }
+    }
+
+    /// The study's last kept row, or `nil` while the table holds fewer than `kept` rows for it.
+    private static func lastKept(_ db: Database, study: StudyID) throws -> Position? {
+        let select = try FastWrite(db, """
+            SELECT rank_key, number FROM swept_best WHERE study_id = ?
+            ORDER BY rank_key, number LIMIT 1 OFFSET \(kept - 1)
+            """)
+        select.bind(1, study.rawValue)
+        return try select.first(db) { row in
+            (rankKey: sqlite3_column_double(row, 0), number: Int(sqlite3_column_int64(row, 1)))
+        }
     }
 
     /// The trial ids of the best `limit` trials from the table, or `nil` when the table cannot tell (it is full

@@ -120,12 +120,14 @@ extension StudyStore {
 
     /// Applies `mutations` in order in one transaction (`BatchTransaction`: a refused change is rolled back alone),
     /// change `i` at time `time(i)`, each reusing what the earlier ones wrote (`ApplyMemo`). `last`, when given,
-    /// runs after them in the same transaction as one more operation, whose error is the returned array's last.
+    /// runs after them in the same transaction as one more operation, whose error is the returned array's last;
+    /// with `deferBestWatermark`, finishes leave the best-trials watermark to it (`last` must then move it).
     static func applyTogether(
         _ mutations: [StoreMutation], _ db: Database, path: String, doing: String,
-        last: ((Database) throws -> Void)? = nil, time: (Int) -> Double
+        last: ((Database) throws -> Void)? = nil, deferBestWatermark: Bool = false, time: (Int) -> Double
     ) throws -> [StoreError?] {
         var memo = ApplyMemo(coalescing: mutations)
+        memo.defersBestWatermark = deferBestWatermark
         let count = mutations.count + (last == nil ? 0 : 1)
         return try BatchTransaction.run(db, count: count, path: path, doing: doing, rolledBack: { memo.reset() }) {
             index, db in
@@ -159,7 +161,8 @@ extension StudyStore {
             try RowHelpers.requireUnfinished(ref, current, "finish")
             let directions = try memo.directions(db, ref.study)
             try setAttributes(db, trial, system: system, user: user)
-            try writeFinish(db, ref, state: state, values: values, directions: directions, completedAt: now)
+            try writeFinish(db, ref, state: state, values: values, directions: directions, completedAt: now,
+                            memo: &memo)
             if memo.finishDeletesLease(trial) {
                 let delete = try FastWrite(db, "DELETE FROM swept_leases WHERE trial_id = ?")
                 delete.bind(1, trial.rawValue)

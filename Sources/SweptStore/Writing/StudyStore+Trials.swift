@@ -186,8 +186,17 @@ extension StudyStore {
         return TrialRef(id: id, study: study, number: number)
     }
 
+    /// Writes a trial's end: its values, its place in the best-trials table, its state and completion time.
     static func writeFinish(_ db: Database, _ ref: TrialRef, state: TrialState, values: [Double]?,
                             directions: [StudyDirection], completedAt: Double) throws {
+        var memo = ApplyMemo()
+        try writeFinish(db, ref, state: state, values: values, directions: directions, completedAt: completedAt,
+                        memo: &memo)
+    }
+
+    /// `writeFinish` within a transaction of coordinator changes, reusing what `memo` remembers.
+    static func writeFinish(_ db: Database, _ ref: TrialRef, state: TrialState, values: [Double]?,
+                            directions: [StudyDirection], completedAt: Double, memo: inout ApplyMemo) throws {
         if state == .complete {
             guard let values, values.count == directions.count else {
                 throw StoreError(.invalidValue, "finish trial \(ref.number) of study \(ref.study.rawValue) as "
@@ -212,7 +221,7 @@ extension StudyStore {
             }
             if let direction = directions.first {
                 try BestTable.record(db, ref, value: state == .complete ? values.first : nil, direction: direction,
-                                     lastValueID: db.lastInsertedRowID)
+                                     lastValueID: db.lastInsertedRowID, memo: &memo)
             }
         }
         let update = try FastWrite(db, "UPDATE trials SET state = ?, datetime_complete = ? WHERE trial_id = ?")
