@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 @testable import SweptStore
 import SweptTuning
 import Testing
@@ -166,23 +165,10 @@ extension ApplyMemoTests {
         #expect(rest.filter { $0 != nil }.count == 1)
         try await store.close()
 
-        let queue = try DatabaseQueue(path: dir.file("swept.db"))
-        let sql = "SELECT study_id, rank_key, number, trial_id FROM swept_best ORDER BY 1, 2, 3"
-        let kept = try queue.read { db in try Row.fetchAll(db, sql: sql) }
-        let (watermark, newest) = try await queue.read { db in
-            (try Int64.fetchOne(db, sql: "SELECT last_value_id FROM swept_best_watermark"),
-             try Int64.fetchOne(db, sql: "SELECT MAX(trial_value_id) FROM trial_values"))
-        }
-        var rebuilt: [Row] = []
-        try queue.inTransaction { db in
-            try BestTable.rebuild(db)
-            rebuilt = try Row.fetchAll(db, sql: sql)
-            return .rollback
-        }
-        try queue.close()
-        #expect(kept.count > BestTable.kept)  // one study full, the other not
-        #expect(kept == rebuilt)
-        #expect(watermark != nil && watermark == newest)
+        let table = try bestTableAndRebuild(dir.file("swept.db"))
+        #expect(table.kept.count > BestTable.kept)  // one study full, the other not
+        #expect(table.kept == table.rebuilt)
+        #expect(table.watermark != nil && table.watermark == table.newestValue)
     }
 }
 

@@ -197,18 +197,10 @@ struct StoreAPITests {
             try await store.finishTrial(t.id, state: i % 7 == 3 ? .pruned : .complete, values: [value])
         }
         try await store.close()
-        let queue = try DatabaseQueue(path: dir.file("swept.db"))
-        let sql = "SELECT study_id, rank_key, number, trial_id FROM swept_best ORDER BY 1, 2, 3"
-        let kept = try await queue.read { db in try Row.fetchAll(db, sql: sql) }
-        var rebuilt: [Row] = []
-        try await queue.inTransaction { db in
-            try BestTable.rebuild(db)
-            rebuilt = try Row.fetchAll(db, sql: sql)
-            return .rollback
-        }
-        try queue.close()
-        #expect(kept.count > BestTable.kept)  // one study full, the other not
-        #expect(kept == rebuilt)
+        let table = try bestTableAndRebuild(dir.file("swept.db"))
+        #expect(table.kept.count > BestTable.kept)  // one study full, the other not
+        #expect(table.kept == table.rebuilt)
+        #expect(table.watermark != nil && table.watermark == table.newestValue)
     }
 
     @Test("loading reassembles trials whose rows interleave and orders trials by number, not id")

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 @testable import SweptStore
 import SweptTuning
 import Testing
@@ -110,3 +111,25 @@ func runPython(_ python: String, script: String, arguments: [String] = [], in di
 
 /// Reads raw bytes of a file.
 func fileBytes(_ path: String) -> Data { FileManager.default.contents(atPath: path) ?? Data() }
+
+/// The best-trials table of a closed store file as it is, and as `BestTable.rebuild` computes it from the values
+/// (rolled back), each ordered by study, rank and number; and its watermark beside the newest value row.
+func bestTableAndRebuild(_ path: String) throws
+    -> (kept: [Row], rebuilt: [Row], watermark: Int64?, newestValue: Int64?)
+{
+    let queue = try DatabaseQueue(path: path)
+    defer { try? queue.close() }
+    let sql = "SELECT study_id, rank_key, number, trial_id FROM swept_best ORDER BY 1, 2, 3"
+    var rebuilt: [Row] = []
+    let kept = try queue.read { db in try Row.fetchAll(db, sql: sql) }
+    let watermark = try queue.read { db in
+        try Int64.fetchOne(db, sql: "SELECT last_value_id FROM swept_best_watermark")
+    }
+    let newest = try queue.read { db in try Int64.fetchOne(db, sql: "SELECT MAX(trial_value_id) FROM trial_values") }
+    try queue.inTransaction { db in
+        try BestTable.rebuild(db)
+        rebuilt = try Row.fetchAll(db, sql: sql)
+        return .rollback
+    }
+    return (kept, rebuilt, watermark, newest)
+}
