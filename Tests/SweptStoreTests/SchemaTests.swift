@@ -34,7 +34,7 @@ struct SchemaTests {
             #expect(names.contains(table), "missing table \(table)")
         }
         let queue = try DatabaseQueue(path: dir.file("swept.db"))
-        let (version, alembic, migrations, mode) = try await queue.read { db in
+        let (version, alembic, migrations, mode) = try queue.read { db in
             (try Row.fetchOne(db, sql: "SELECT * FROM version_info"),
              try String.fetchOne(db, sql: "SELECT version_num FROM alembic_version"),
              try Int.fetchAll(db, sql: "SELECT version FROM swept_migrations ORDER BY version"),
