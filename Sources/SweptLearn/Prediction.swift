@@ -38,45 +38,99 @@ extension NeuralNetwork {
     }
 
     func evaluate(_ dataset: Dataset, workspace: Workspace) throws -> [String: Double] {
-        let lossWorkspaceGradient = [Float](repeating: 0, count: workspace.capacity * head.outputCount)
-        var lossSum: Double = 0
-        var correct = 0
+        try evaluate(dataset, workspaces: [workspace], team: nil)
+    }
+
+    /// Metrics on `dataset` in chunks of the workspaces' capacity: chunk `c` on `workspaces[c % parts]`, one part
+    /// per thread of `team` (single-threaded BLAS in each, as in its training steps) or all on this thread. Each
+    /// chunk's loss is added in chunk order, so the result does not depend on which thread ran which chunk.
+    /// With a team, OpenBLAS is left at one thread (the caller restores its count).
+    func evaluate(_ dataset: Dataset, workspaces: [Workspace], team: ThreadTeam?) throws -> [String: Double] {
+        let team = team.flatMap { workspaces.count >= $0.parts ? $0 : nil }
+        if team != nil { BLAS.setThreadCountUnchecked(1) }  // several threads call it at once
+        let capacity = workspaces.map(\.capacity).min() ?? 0
+        guard capacity > 0 else { throw LearnError.parameter("evaluation needs a workspace with room for a row") }
+        let chunks = (dataset.rowCount + capacity - 1) / capacity
+        var losses = [Double](repeating: 0, count: chunks)
+        var corrects = [Int](repeating: 0, count: chunks)
         var predictions = [Float]()
-        if case .values = dataset.targets { predictions.reserveCapacity(dataset.rowCount * head.outputCount) }
-        var scratch = lossWorkspaceGradient
-        forEachChunk(dataset.features, workspace: workspace) { start, rows, logits in
-            scratch.withUnsafeMutableBufferPointer { gradient in
-                guard let g = gradient.baseAddress else { return }
-                switch dataset.targets {
-                case .classes(let labels, _):
-                    labels.withUnsafeBufferPointer { all in
-                        guard let l = all.baseAddress else { return }
-                        lossSum += LossKernels.lossAndGradient(
-                            head: head, logits: logits, labels: l + start, targets: logits, rows: rows, gradient: g
-                        )
-                        LossKernels.outputs(head: head, logits: logits, rows: rows)
-                        correct += Self.countCorrect(head: head, outputs: logits, labels: l + start, rows: rows)
+        if case .values = dataset.targets {
+            predictions = [Float](repeating: 0, count: dataset.rowCount * head.outputCount)
+        }
+        let scratch = workspaces.map { [Float](repeating: 0, count: $0.capacity * head.outputCount) }
+        losses.withUnsafeMutableBufferPointer { lossOut in
+            corrects.withUnsafeMutableBufferPointer { correctOut in
+                predictions.withUnsafeMutableBufferPointer { predictionOut in
+                    let (lossOut, correctOut, predictionOut) = (lossOut, correctOut, predictionOut)
+                    let parts = team?.parts ?? 1
+                    func work(_ part: Int) {
+                        var gradient = scratch[part % scratch.count]
+                        for chunk in stride(from: part, to: chunks, by: parts) {
+                            let start = chunk * capacity
+                            let rows = min(capacity, dataset.rowCount - start)
+                            (lossOut[chunk], correctOut[chunk]) = evaluateChunk(
+                                dataset, start: start, rows: rows, workspace: workspaces[part % workspaces.count],
+                                gradient: &gradient, predictions: predictionOut.baseAddress)
+                        }
                     }
-                case .values(let targets):
-                    targets.withUnsafeBufferPointer { all in
-                        guard let t = all.baseAddress else { return }
-                        lossSum += LossKernels.lossAndGradient(
-                            head: head, logits: logits, labels: workspace.labels,
-                            targets: t + start * head.outputCount, rows: rows, gradient: g)
-                        let count = rows * head.outputCount
-                        predictions.append(contentsOf: UnsafeBufferPointer(start: logits, count: count))
+                    if let team {
+                        team.run { part in work(part) }
+                    } else {
+                        work(0)
                     }
                 }
             }
         }
+        let lossSum = losses.reduce(0, +)
         let n = Double(dataset.rowCount)
         switch dataset.targets {
         case .classes:
-            return ["loss": lossSum / n, "accuracy": Double(correct) / n]
+            return ["loss": lossSum / n, "accuracy": Double(corrects.reduce(0, +)) / n]
         case .values(let targets):
             let predicted = Matrix(uncheckedRows: targets.rows, columns: targets.columns, values: predictions)
             let regression = try RegressionMetrics(predicted: predicted, actual: targets)
             return ["loss": lossSum / n, "rmse": regression.rmse, "mae": regression.mae, "r2": regression.r2]
+        }
+    }
+
+    /// The forward pass over rows `start..<start + rows` on `workspace`: their summed loss and (classification)
+    /// how many are predicted right; regression outputs go to `predictions` at the rows' place.
+    private func evaluateChunk(
+        _ dataset: Dataset, start: Int, rows: Int, workspace: Workspace, gradient: inout [Float],
+        predictions: UnsafeMutablePointer<Float>?
+    ) -> (loss: Double, correct: Int) {
+        let width = dataset.features.columns
+        return parameters.withUnsafeBufferPointer { params in
+            dataset.features.withUnsafeBufferPointer { source in
+                gradient.withUnsafeMutableBufferPointer { scratch in
+                    guard let p = params.baseAddress, let base = source.baseAddress, let g = scratch.baseAddress
+                    else { return (0.0, 0) }
+                    workspace.input.update(from: base + start * width, count: rows * width)
+                    workspace.forward(parameters: p, rows: rows, dropoutGenerator: nil)
+                    let logits = workspace.outputs[layouts.count - 1]
+                    switch dataset.targets {
+                    case .classes(let labels, _):
+                        return labels.withUnsafeBufferPointer { all in
+                            guard let l = all.baseAddress else { return (0.0, 0) }
+                            let loss = LossKernels.lossAndGradient(
+                                head: head, logits: logits, labels: l + start, targets: logits, rows: rows,
+                                gradient: g)
+                            LossKernels.outputs(head: head, logits: logits, rows: rows)
+                            return (loss, Self.countCorrect(head: head, outputs: logits, labels: l + start, rows: rows))
+                        }
+                    case .values(let targets):
+                        return targets.withUnsafeBufferPointer { all in
+                            guard let t = all.baseAddress else { return (0.0, 0) }
+                            let loss = LossKernels.lossAndGradient(
+                                head: head, logits: logits, labels: workspace.labels,
+                                targets: t + start * head.outputCount, rows: rows, gradient: g)
+                            let count = rows * head.outputCount
+                            predictions?.advanced(by: start * head.outputCount).update(from: logits, count: count)
+                            return (loss, 0)
+                        }
+                    }
+                }
+            }
         }
     }
 

@@ -73,7 +73,6 @@ public struct Trainer: Sendable {
         let rowCount = training.rowCount
         let batchSize = min(config.batchSize, rowCount)
         let workspace = Workspace(network: network, capacity: batchSize, training: true)
-        let evaluator = validation.map { _ in Workspace(network: network, capacity: 1024, training: false) }
         let layouts = network.layouts
         let head = network.head
         let usesDropout = network.hiddenLayers.contains { $0.dropout > 0 }
@@ -98,6 +97,12 @@ public struct Trainer: Sendable {
             team?.shutdown()
             BLAS.setThreadCountUnchecked(config.threads)
         }
+        // The validation pass runs on the same team when there is one (a workspace per thread, single-threaded BLAS
+        // in each): OpenBLAS's own threads, once woken, spin for about 0.1 s and would compete with the next epoch's
+        // steps for the cores.
+        let evaluators = validation == nil ? [] : (0..<(team?.parts ?? 1)).map { _ in
+            Workspace(network: network, capacity: 1024, training: false)
+        }
 
         func result(_ outcome: TrainingOutcome) -> TrainingResult {
             TrainingResult(outcome: outcome, history: history, threads: config.threads, coreName: BLAS.coreName)
@@ -118,7 +123,6 @@ public struct Trainer: Sendable {
                         let steps = teamEpoch(
                             team: team, workspace: workspace, training: training, order: ord, parameters: p,
                             optimizer: &optimizer, step: &step, stepsPerEpoch: stepsPerEpoch, totalSteps: totalSteps)
-                        BLAS.setThreadCountUnchecked(config.threads)
                         (lossSum, diverged, learningRate) = (steps.lossSum, steps.diverged, steps.learningRate)
                         return
                     }
@@ -170,9 +174,11 @@ public struct Trainer: Sendable {
                 return result(.diverged(epoch: epoch))
             }
             var metrics: [String: Double] = [:]
-            if let validation, let evaluator {
-                metrics = try network.evaluate(validation, workspace: evaluator)
+            if let validation {
+                metrics = try network.evaluate(validation, workspaces: evaluators, team: team)
             }
+            // The team left OpenBLAS at one thread; callbacks and the next epoch's serial work see the run's count.
+            if team != nil { BLAS.setThreadCountUnchecked(config.threads) }
             let report = EpochReport(
                 epoch: epoch, trainLoss: lossSum / Double(rowCount), validation: metrics,
                 learningRate: learningRate, seconds: seconds)

@@ -150,4 +150,45 @@ import Glibc
             #expect(try train(packed) == train(plain))
         }
     }
+
+    /// The validation pass on a team (chunks spread over a workspace per thread) gives the metrics of the pass on
+    /// one thread: the same correct count, the same regression outputs in row order, losses equal to the last bits
+    /// OpenBLAS's blocking may move.
+    @Test(arguments: [2, 3])
+    func teamEvaluationMatchesOneThread(threads: Int) throws {
+        try withExclusiveBLASThreads {
+            let team = ThreadTeam(parts: threads)
+            defer {
+                team.shutdown()
+                BLAS.setThreadCountUnchecked(threads)
+            }
+            let blobs = try TestData.blobs(rows: 157, features: 12, classes: 3, seed: 4)
+            var classifier = try NeuralNetwork.mlp(inputCount: 12, hidden: [9], classes: 3, seed: 2)
+            var c = TrainingConfiguration()
+            c.epochs = 20
+            c.learningRate = 0.02
+            c.threads = 1
+            _ = try Trainer(configuration: c).fit(&classifier, training: blobs)
+            let linear = try TestData.linear(rows: 157, weights: [2, -1, 0.5], noise: 0.1, seed: 5)
+            let regressor = try NeuralNetwork.linearRegression(inputCount: 3)
+            for (network, data) in [(classifier, blobs), (regressor, linear)] {
+                // 10-row chunks: 16 of them, the last short, spread unevenly over the parts.
+                let one = try network.evaluate(
+                    data, workspaces: [Workspace(network: network, capacity: 10, training: false)], team: nil)
+                let workspaces = (0..<threads).map { _ in Workspace(network: network, capacity: 10, training: false) }
+                let split = try network.evaluate(data, workspaces: workspaces, team: team)
+                #expect(BLAS.threadCount == 1)  // the team's threads each call it: the caller restores the count
+                #expect(one.keys.sorted() == split.keys.sorted())
+                for (key, value) in one {
+                    let other = try #require(split[key])
+                    if key == "accuracy" {
+                        #expect(other == value)
+                    } else {
+                        #expect(abs(other - value) <= 1e-6 * max(1, abs(value)), "\(key): \(other) vs \(value)")
+                    }
+                }
+                #expect(one["accuracy"].map { $0 > 0.6 } ?? (one["r2"] != nil))  // a trained model, not a constant
+            }
+        }
+    }
 }
