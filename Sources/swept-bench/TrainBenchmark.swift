@@ -16,7 +16,8 @@ struct TrainBenchmark: ParsableCommand {
             + "bias+relu kernel against a scalar-forced twin, and s/epoch of MLP 784-100-10 and 784-256-128-10 (relu, "
             + "Adam at 0.002 with cosine decay, batch 128) with bound_fraction = (epoch FLOPs / sgemm rate) / epoch "
             + "time, the median over the timed epochs of each epoch against the sgemm rate measured right before and "
-            + "after it (sgemm_gflops: the median of those rates).\n\n"
+            + "after it (sgemm_gflops: the median of those rates; after each of them the next epoch waits 0.2 s for "
+            + "OpenBLAS's threads to stop spinning).\n\n"
             + "Accuracy mode (--accuracy): trains softmax regression and both MLPs for 10 epochs with each of --seeds "
             + "seeds and prints test accuracy on the 10k test images per seed, then the median, minimum and maximum "
             + "over the seeds (one seed's accuracy moves by ±0.004 with the last bits of training).\n\n"
@@ -115,6 +116,11 @@ struct TrainBenchmark: ParsableCommand {
             let trainer = try Trainer(configuration: configuration(epochs: epochs + 1, seed: seed))
             let result = try trainer.fit(&network, training: train) { _ in
                 rates.append(try KernelBenchmark.sgemmGFLOPS(n: 1024, repetitions: 3))
+                // OpenBLAS's own threads, woken by that measurement, spin for ≈ 2²⁸ cycles (≈ 0.1 s) before they
+                // sleep, and would take turns on the two cores with the next epoch's steps; training itself wakes
+                // none of them (its steps and validation run on its own thread team). So the next epoch starts
+                // once they sleep.
+                usleep(200_000)
                 return .proceed
             }
             let flops = network.trainingFLOPsPerRow * Double(train.rowCount)
