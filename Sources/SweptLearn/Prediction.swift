@@ -99,36 +99,27 @@ extension NeuralNetwork {
         _ dataset: Dataset, start: Int, rows: Int, workspace: Workspace, gradient: inout [Float],
         predictions: UnsafeMutablePointer<Float>?
     ) -> (loss: Double, correct: Int) {
-        let width = dataset.features.columns
-        return parameters.withUnsafeBufferPointer { params in
-            dataset.features.withUnsafeBufferPointer { source in
-                gradient.withUnsafeMutableBufferPointer { scratch in
-                    guard let p = params.baseAddress, let base = source.baseAddress, let g = scratch.baseAddress
-                    else { return (0.0, 0) }
-                    workspace.input.update(from: base + start * width, count: rows * width)
-                    workspace.forward(parameters: p, rows: rows, dropoutGenerator: nil)
-                    let logits = workspace.outputs[layouts.count - 1]
-                    switch dataset.targets {
-                    case .classes(let labels, _):
-                        return labels.withUnsafeBufferPointer { all in
-                            guard let l = all.baseAddress else { return (0.0, 0) }
-                            let loss = LossKernels.lossAndGradient(
-                                head: head, logits: logits, labels: l + start, targets: logits, rows: rows,
-                                gradient: g)
-                            LossKernels.outputs(head: head, logits: logits, rows: rows)
-                            return (loss, Self.countCorrect(head: head, outputs: logits, labels: l + start, rows: rows))
-                        }
-                    case .values(let targets):
-                        return targets.withUnsafeBufferPointer { all in
-                            guard let t = all.baseAddress else { return (0.0, 0) }
-                            let loss = LossKernels.lossAndGradient(
-                                head: head, logits: logits, labels: workspace.labels,
-                                targets: t + start * head.outputCount, rows: rows, gradient: g)
-                            let count = rows * head.outputCount
-                            predictions?.advanced(by: start * head.outputCount).update(from: logits, count: count)
-                            return (loss, 0)
-                        }
-                    }
+        let logits = forwardChunk(dataset.features, start: start, rows: rows, workspace: workspace)
+        return gradient.withUnsafeMutableBufferPointer { scratch in
+            guard let g = scratch.baseAddress else { return (0.0, 0) }
+            switch dataset.targets {
+            case .classes(let labels, _):
+                return labels.withUnsafeBufferPointer { all in
+                    guard let l = all.baseAddress else { return (0.0, 0) }
+                    let loss = LossKernels.lossAndGradient(
+                        head: head, logits: logits, labels: l + start, targets: logits, rows: rows, gradient: g)
+                    LossKernels.outputs(head: head, logits: logits, rows: rows)
+                    return (loss, Self.countCorrect(head: head, outputs: logits, labels: l + start, rows: rows))
+                }
+            case .values(let targets):
+                return targets.withUnsafeBufferPointer { all in
+                    guard let t = all.baseAddress else { return (0.0, 0) }
+                    let loss = LossKernels.lossAndGradient(
+                        head: head, logits: logits, labels: workspace.labels,
+                        targets: t + start * head.outputCount, rows: rows, gradient: g)
+                    let count = rows * head.outputCount
+                    predictions?.advanced(by: start * head.outputCount).update(from: logits, count: count)
+                    return (loss, 0)
                 }
             }
         }
@@ -159,19 +150,27 @@ extension NeuralNetwork {
     private func forEachChunk(
         _ features: Matrix, workspace: Workspace, _ body: (Int, Int, UnsafeMutablePointer<Float>) -> Void
     ) {
+        var start = 0
+        while start < features.rows {
+            let rows = min(workspace.capacity, features.rows - start)
+            body(start, rows, forwardChunk(features, start: start, rows: rows, workspace: workspace))
+            start += rows
+        }
+    }
+
+    /// Copies rows `start..<start + rows` of `features` into `workspace` and runs the forward pass on them;
+    /// returns the workspace's logits for those rows.
+    private func forwardChunk(
+        _ features: Matrix, start: Int, rows: Int, workspace: Workspace
+    ) -> UnsafeMutablePointer<Float> {
         let width = features.columns
         parameters.withUnsafeBufferPointer { params in
             features.withUnsafeBufferPointer { source in
                 guard let p = params.baseAddress, let base = source.baseAddress else { return }
-                var start = 0
-                while start < features.rows {
-                    let rows = min(workspace.capacity, features.rows - start)
-                    workspace.input.update(from: base + start * width, count: rows * width)
-                    workspace.forward(parameters: p, rows: rows, dropoutGenerator: nil)
-                    body(start, rows, workspace.outputs[layouts.count - 1])
-                    start += rows
-                }
+                workspace.input.update(from: base + start * width, count: rows * width)
+                workspace.forward(parameters: p, rows: rows, dropoutGenerator: nil)
             }
         }
+        return workspace.outputs[layouts.count - 1]
     }
 }
