@@ -39,25 +39,25 @@ extension ClusterBench {
             // The raw echo and the coordinator alternate, `rounds` times each; every coordinator run is divided by
             // the raw run just before it, so a host that speeds up or slows down between the two sides moves one
             // round's ratio, and the median of the rounds is what `efficiency` reports.
-            var rounds: [(raw: ClientLoad.Result, load: ClientLoad.Result, commits: Int)] = []
-            for _ in 0..<self.rounds {
+            var pairs: [(raw: ClientLoad.Result, load: ClientLoad.Result, commits: Int)] = []
+            for _ in 0..<rounds {
                 let raw = try await Self.rawRate(clients: count, inflight: 1, seconds: seconds, contexts: contexts,
                                                  payload: payload, server: .callbacks, inProcess: inProcess)
                 let (load, commits) = try await CoordinatorBench.measure(
                     workers: count, seconds: seconds, synchronous: sync, gather: !noGather,
                     placement: CommitPlacement(rawValue: commits) ?? .automatic, contexts: contexts,
                     applyIntervalMillis: applyMillis, inProcess: inProcess)
-                rounds.append((raw, load, commits))
+                pairs.append((raw, load, commits))
             }
-            let ratios = rounds.map { $0.load.rpcPerSecond / $0.raw.rpcPerSecond }
+            let ratios = pairs.map { $0.load.rpcPerSecond / $0.raw.rpcPerSecond }
             // The round whose ratio is the median stands for the run in the CPU and latency lines.
-            let middle = rounds[ratios.indices.sorted { ratios[$0] < ratios[$1] }[(ratios.count - 1) / 2]]
-            let rawRate = median(rounds.map(\.raw.rpcPerSecond))
+            let middle = pairs[ratios.indices.sorted { ratios[$0] < ratios[$1] }[(ratios.count - 1) / 2]]
+            let rawRate = median(pairs.map(\.raw.rpcPerSecond))
             print("cluster transport=nng-raw clients=\(count) rpc_per_s=\(Int(rawRate.rounded()))")
             print("cluster transport=nng-raw clients=\(count) \(middle.raw.cpuFields)")
             let rounded = ratios.map { String(format: "%.2f", $0) }.joined(separator: ",")
-            print("cluster workers=\(count) trials_per_s=\(Int(median(rounds.map(\.load.trialsPerSecond)))) "
-                + "rpc_per_s=\(Int(median(rounds.map(\.load.rpcPerSecond)))) "
+            print("cluster workers=\(count) trials_per_s=\(Int(median(pairs.map(\.load.trialsPerSecond)))) "
+                + "rpc_per_s=\(Int(median(pairs.map(\.load.rpcPerSecond)))) "
                 + "efficiency=\(String(format: "%.2f", median(ratios))) efficiency_rounds=\(rounded)")
             let load = middle.load
             print("cluster workers=\(count) report_latency_p50_us=\(Int(load.p50 * 1e6)) "
