@@ -5,8 +5,8 @@
 /// the thread that writes them. Phase 1 splits the batch by rows: each part adds the phase-0 products for its rows
 /// (in part order) and runs them through the rest of the forward pass, the loss and the row-local part of the
 /// backward pass (`dA = dZ · Wᵀ` and the activation derivative), all on data it just wrote. Phase 2 splits each
-/// layer's weight matrix by input rows: each part computes its rows of `dW = Aᵀ · dZ`, 24 rows at a time, and
-/// updates each tile of rows while its gradient is in cache, takes the bias of every `parts`-th layer, and gathers
+/// layer's weight matrix by input rows: each part computes its rows of `dW = Aᵀ · dZ` a tile of rows at a time and
+/// updates each tile while its gradient is in cache, takes the bias of every `parts`-th layer, and gathers
 /// its rows of the next batch into the spare input buffer. The split depends only on the thread count, so a fixed
 /// thread count gives bit-identical runs; a different count adds the first layer's products in a different order.
 extension Workspace {
@@ -17,10 +17,15 @@ extension Workspace {
         return lower..<min(lower + chunk, count)
     }
 
-    /// Rows of a weight gradient that phase 2 computes and applies at a time. With 24 rows an mlp-100 tile is 9.6 KB
-    /// and an mlp-256-128 first-layer tile 24 KB, inside the 32 KB first-level cache beside the inputs being read;
-    /// alternated epoch by epoch with whole-share updates (docs/learn.md) it was faster for both models.
-    static let updateTileRows = 24
+    /// Rows per product for a `rows × width` result over `depth`: the first of `candidates` that OpenBLAS multiplies
+    /// on its small-matrix path (no packing; its x86-64 kernels take it when rows · width · depth ≤ 10⁶), or nil.
+    ///
+    /// Phase 0 multiplies 16 or 8 batch rows at a time; phase 2 computes 24, 16 or 8 rows of a weight gradient at a
+    /// time and updates them while the tile is in the first-level cache (an mlp-100 tile is 9.6 KB). Alternated
+    /// epoch by epoch with one product per share, each made the epochs faster (docs/learn.md).
+    static func smallProductRows(width: Int, depth: Int, candidates: [Int]) -> Int? {
+        candidates.first { $0 * width * depth <= 1_000_000 }
+    }
 
     /// Phase 1 over `rows` of a batch of `batchRows` rows in `input`: forward, loss gradient (divided by the whole
     /// batch) and the input gradients of every layer but the first. Returns the loss summed over `rows`.
@@ -78,16 +83,24 @@ extension Workspace {
     }
 
     /// Phase 0 for part `part` of `parts`: the product of the batch's columns `span` of the first layer's inputs with
-    /// the same rows of its weights (the rows this part updates in phase 2), into `partial` (`batchRows × outputs`).
+    /// the same rows of its weights (the rows this part updates in phase 2), into `partial` (`batchRows × outputs`),
+    /// a few batch rows at a time (`smallProductRows`).
     func firstLayerPartial(
         parameters p: UnsafePointer<Float>, span: Range<Int>, batchRows: Int, into partial: UnsafeMutablePointer<Float>
     ) {
         let layout = layouts[0]
-        BLAS.sgemm(
-            transposeA: false, transposeB: false, m: batchRows, n: layout.outputs, k: span.count, alpha: 1,
-            a: input + span.lowerBound, lda: layout.inputs,
-            b: p + layout.weightOffset + span.lowerBound * layout.outputs, ldb: layout.outputs, beta: 0, c: partial,
-            ldc: layout.outputs)
+        let width = layout.outputs
+        let tile = Workspace.smallProductRows(width: width, depth: span.count, candidates: [16, 8]) ?? batchRows
+        var row = 0
+        while row < batchRows {
+            let rows = min(tile, batchRows - row)
+            BLAS.sgemm(
+                transposeA: false, transposeB: false, m: rows, n: width, k: span.count, alpha: 1,
+                a: input + row * layout.inputs + span.lowerBound, lda: layout.inputs,
+                b: p + layout.weightOffset + span.lowerBound * width, ldb: width, beta: 0, c: partial + row * width,
+                ldc: width)
+            row += rows
+        }
     }
 
     /// Phase 2 for part `part` of `parts`: its rows of every layer's weight gradient and their optimizer update,
@@ -104,11 +117,13 @@ extension Workspace {
             let width = layout.outputs
             let span = Workspace.share(of: layout.inputs, part: part, parts: parts)
             let layerInput = index == 0 ? input : outputs[index - 1]
+            let tile = Workspace.smallProductRows(width: width, depth: batchRows, candidates: [24, 16, 8])
+                ?? span.count
             var row = span.lowerBound
             while row < span.upperBound {
                 // dW[rows, :] = A[:, rows]ᵀ · dZ over the whole batch, a tile of rows at a time, each tile's
                 // parameters updated while its gradient is still in the first-level cache.
-                let rows = min(Workspace.updateTileRows, span.upperBound - row)
+                let rows = min(tile, span.upperBound - row)
                 let first = layout.weightOffset + row * width
                 BLAS.sgemm(
                     transposeA: true, transposeB: false, m: rows, n: width, k: batchRows, alpha: 1,
