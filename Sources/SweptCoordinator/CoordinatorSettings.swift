@@ -39,6 +39,12 @@ public struct CoordinatorSettings: Sendable, Equatable {
         return UInt32((seconds * 1000).rounded())
     }
 
+    /// What is wrong with `--apply-interval seconds`, in the words both executables print, or `nil` when
+    /// `applyIntervalMillis(seconds:)` accepts it.
+    public static func applyIntervalProblem(seconds: Double) -> String? {
+        applyIntervalMillis(seconds: seconds) == nil ? "--apply-interval is \(seconds); expected 0 to 60 seconds" : nil
+    }
+
     /// Creates settings.
     public init(leaseTTLMillis: UInt32 = 30_000, heartbeatIntervalMillis: UInt32? = nil,
                 maxAcquireWaitMillis: UInt32 = 2_000, contexts: Int = 64, flapFailures: Int = 5,

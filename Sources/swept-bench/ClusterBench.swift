@@ -83,8 +83,8 @@ struct ClusterBench: AsyncParsableCommand {
         guard CommitPlacement(rawValue: commits) != nil else {
             throw ValidationError("--commits is '\(commits)'; expected automatic, leader or commit-thread")
         }
-        guard CoordinatorSettings.applyIntervalMillis(seconds: applyInterval) != nil else {
-            throw ValidationError("--apply-interval is \(applyInterval); expected 0 to 60 seconds")
+        if let problem = CoordinatorSettings.applyIntervalProblem(seconds: applyInterval) {
+            throw ValidationError(problem)
         }
         guard clients.allSatisfy({ $0 > 0 }), seconds > 0, contexts > 0, inflight > 0, rounds > 0, payload >= 0 else {
             throw ValidationError(

@@ -88,8 +88,8 @@ struct CoordinatorCommand: AsyncParsableCommand {
             throw ValidationError("--synchronous is '\(synchronous)'; expected full, normal or off")
         }
         guard contexts >= 1 else { throw ValidationError("--contexts must be at least 1") }
-        guard CoordinatorSettings.applyIntervalMillis(seconds: applyInterval) != nil else {
-            throw ValidationError("--apply-interval is \(applyInterval); expected 0 to 60 seconds")
+        if let problem = CoordinatorSettings.applyIntervalProblem(seconds: applyInterval) {
+            throw ValidationError(problem)
         }
     }
 
