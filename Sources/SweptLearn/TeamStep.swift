@@ -19,12 +19,17 @@ extension Workspace {
 
     /// Rows per product for a `rows × width` result over `depth`: the first of `candidates` that OpenBLAS multiplies
     /// on its small-matrix path (no packing; its x86-64 kernels take it when rows · width · depth ≤ 10⁶), or nil.
+    /// Elsewhere nil: a piece on the packed path costs more than one whole product.
     ///
     /// Phase 0 multiplies 16 or 8 batch rows at a time; phase 2 computes 24, 16 or 8 rows of a weight gradient at a
     /// time and updates them while the tile is in the first-level cache (an mlp-100 tile is 9.6 KB). Alternated
     /// epoch by epoch with one product per share, each made the epochs faster (docs/learn.md).
     static func smallProductRows(width: Int, depth: Int, candidates: [Int]) -> Int? {
-        candidates.first { $0 * width * depth <= 1_000_000 }
+        #if arch(x86_64)
+        return candidates.first { $0 * width * depth <= 1_000_000 }
+        #else
+        return nil
+        #endif
     }
 
     /// Phase 1 over `rows` of a batch of `batchRows` rows in `input`: forward, loss gradient (divided by the whole
