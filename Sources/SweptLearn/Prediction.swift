@@ -57,19 +57,20 @@ extension NeuralNetwork {
         if case .values = dataset.targets {
             predictions = [Float](repeating: 0, count: dataset.rowCount * head.outputCount)
         }
-        let scratch = workspaces.map { [Float](repeating: 0, count: $0.capacity * head.outputCount) }
         losses.withUnsafeMutableBufferPointer { lossOut in
             corrects.withUnsafeMutableBufferPointer { correctOut in
                 predictions.withUnsafeMutableBufferPointer { predictionOut in
                     let (lossOut, correctOut, predictionOut) = (lossOut, correctOut, predictionOut)
                     let parts = team?.parts ?? 1
                     func work(_ part: Int) {
-                        var gradient = scratch[part % scratch.count]
+                        let workspace = workspaces[part % workspaces.count]
+                        // The loss kernels' gradient output, unused here: one buffer per part.
+                        var gradient = [Float](repeating: 0, count: workspace.capacity * head.outputCount)
                         for chunk in stride(from: part, to: chunks, by: parts) {
                             let start = chunk * capacity
                             let rows = min(capacity, dataset.rowCount - start)
                             (lossOut[chunk], correctOut[chunk]) = evaluateChunk(
-                                dataset, start: start, rows: rows, workspace: workspaces[part % workspaces.count],
+                                dataset, start: start, rows: rows, workspace: workspace,
                                 gradient: &gradient, predictions: predictionOut.baseAddress)
                         }
                     }
