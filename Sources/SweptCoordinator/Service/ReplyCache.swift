@@ -41,6 +41,11 @@ final class ReplyPromise: Sendable {
 
 /// The last replies per sender, so that a duplicate request (REQ resends on reconnect, workers retry with the
 /// same id) gets the original reply instead of acting twice — including while the original is still in flight.
+///
+/// Each sender incarnation keeps a direct-mapped table of `limit` slots indexed by request id modulo `limit`,
+/// covering the ids in `(highest − limit, highest]`: a sender numbers its requests from one counter, so these are
+/// at least its last `limit` requests. A request costs one hash of the sender id and one slot, where a dictionary
+/// of ids cost three hashed probes scattered over its table (measured: `docs/cluster.md`, session 9).
 final class ReplyCache: Sendable {
     /// What to do with a request.
     enum Lookup {
@@ -50,53 +55,77 @@ final class ReplyCache: Sendable {
         case duplicate(ReplyPromise)
     }
 
-    /// One sender's replies; a class so that updating it in the dictionary copies nothing.
-    private final class SenderCache {
-        var incarnation: UInt64
-        var entries: [UInt64: ReplyPromise] = [:]
-        var order: [UInt64] = []
-        var head = 0
+    private struct Slot {
+        var requestID: UInt64 = 0
+        var promise: ReplyPromise?
+    }
 
-        init(incarnation: UInt64) {
+    /// One sender incarnation's replies; a class so that updating it in the dictionary copies nothing.
+    private final class SenderCache {
+        let incarnation: UInt64
+        /// The highest request id seen (0 before the first).
+        var highest: UInt64 = 0
+        /// Grown by doubling up to the cache's limit, so a sender that sent few requests holds little.
+        var slots: [Slot]
+
+        init(incarnation: UInt64, capacity: Int) {
             self.incarnation = incarnation
+            slots = Array(repeating: Slot(), count: capacity)
+        }
+
+        /// The slot of `requestID` in a table of `slots.count` (a power of two) slots.
+        func index(of requestID: UInt64) -> Int {
+            Int(truncatingIfNeeded: requestID & UInt64(slots.count - 1))
+        }
+
+        /// Doubles the table (up to `limit`) while `requestID` would evict an id the cache must still remember.
+        func makeRoom(for requestID: UInt64, limit: Int) {
+            while slots.count < limit {
+                let occupant = slots[index(of: requestID)]
+                guard occupant.promise != nil, occupant.requestID != requestID,
+                      occupant.requestID &+ UInt64(limit) > max(highest, requestID) else { return }
+                var grown = Array(repeating: Slot(), count: slots.count * 2)
+                for slot in slots where slot.promise != nil {
+                    grown[Int(truncatingIfNeeded: slot.requestID & UInt64(grown.count - 1))] = slot
+                }
+                slots = grown
+            }
         }
     }
 
     private let limit: Int
     private let senders = Mutex<[String: SenderCache]>([:])  // SenderCache is only touched under this lock
 
-    /// Creates a cache remembering `limit` replies per sender.
+    /// Creates a cache remembering the replies to each sender's last `limit` request ids (rounded up to a power
+    /// of two).
     init(limit: Int) {
-        self.limit = limit
+        var size = 16
+        while size < limit { size *= 2 }
+        self.limit = size
     }
 
     /// Looks a request up, registering it when new.
     func lookup(_ header: WireHeader) -> Lookup {
         senders.withLock { senders in
-            if senders[header.senderID] == nil, senders.count >= 8192, let victim = senders.keys.first {
-                senders[victim] = nil
-            }
             let cache: SenderCache
             if let existing = senders[header.senderID], existing.incarnation == header.incarnation {
                 cache = existing
             } else {
-                cache = SenderCache(incarnation: header.incarnation)
+                if senders[header.senderID] == nil, senders.count >= 8192, let victim = senders.keys.first {
+                    senders[victim] = nil
+                }
+                cache = SenderCache(incarnation: header.incarnation, capacity: 16)
                 senders[header.senderID] = cache
             }
-            if let promise = cache.entries[header.requestID] {
-                return .duplicate(promise)
+            let id = header.requestID
+            if id <= cache.highest, cache.highest - id < UInt64(limit) {
+                let slot = cache.slots[cache.index(of: id)]
+                if slot.requestID == id, let promise = slot.promise { return .duplicate(promise) }
             }
+            cache.makeRoom(for: id, limit: limit)
             let promise = ReplyPromise()
-            cache.entries[header.requestID] = promise
-            cache.order.append(header.requestID)
-            if cache.order.count - cache.head > limit {
-                cache.entries[cache.order[cache.head]] = nil
-                cache.head += 1
-                if cache.head > limit {
-                    cache.order.removeFirst(cache.head)
-                    cache.head = 0
-                }
-            }
+            cache.slots[cache.index(of: id)] = Slot(requestID: id, promise: promise)
+            cache.highest = max(cache.highest, id)
             return .execute(promise)
         }
     }
@@ -106,7 +135,8 @@ final class ReplyCache: Sendable {
     func forget(_ header: WireHeader) {
         senders.withLock { senders in
             guard let cache = senders[header.senderID], cache.incarnation == header.incarnation else { return }
-            cache.entries[header.requestID] = nil
+            let index = cache.index(of: header.requestID)
+            if cache.slots[index].requestID == header.requestID { cache.slots[index].promise = nil }
         }
     }
 
