@@ -191,4 +191,39 @@ struct ChangeLogTests {
         #expect(ChangeLog.segmentPaths(storePath: dir.file("swept.db")).isEmpty)
         try await store.close()
     }
+
+    @Test("a file left open by a crash ends in its reserved zeros: read as the end, with only a cut record torn")
+    func unclosedFileEndsInZeros() throws {
+        let dir = TempDir()
+        let store = dir.file("swept.db")
+        let reports = (0..<3).map { step in
+            LoggedBatch(firstSequence: UInt64(step + 1), decidedAt: Self.now,
+                        mutations: [.report(trial: TrialID(rawValue: 1), step: step, value: Double(step))])
+        }
+        var log: ChangeLog? = ChangeLog(storePath: store, fsync: false, segmentBytes: 64 << 10)
+        for batch in reports { try log?.append(batch) }
+        let segment = try #require(ChangeLog.segmentPaths(storePath: store).first)
+        // Read while the writer still holds the file, as a replay after kill -9 finds it: reserved, zero-filled.
+        let size = try #require(try FileManager.default.attributesOfItem(atPath: segment)[.size] as? Int)
+        #expect(size == 64 << 10)
+        let open = try ChangeLog.read(segment: segment)
+        #expect(open.batches.map(\.firstSequence) == [1, 2, 3])
+        #expect(open.tornBytes == 0)
+
+        // A record cut off mid-copy, then zeros: only the cut record's bytes count as torn.
+        var bytes = [UInt8](try #require(FileManager.default.contents(atPath: segment)))
+        let used = bytes.lastIndex { $0 != 0 }.map { $0 + 1 } ?? 0
+        let cut: [UInt8] = [0x53, 0x57, 0x43, 0x4C, 0x10, 0, 0, 0, 7]
+        bytes.replaceSubrange(used..<(used + cut.count), with: cut)
+        let copy = dir.file("copy-changes.1")
+        try Data(bytes).write(to: URL(fileURLWithPath: copy))
+        let torn = try ChangeLog.read(segment: copy)
+        #expect(torn.batches.count == 3)
+        #expect(torn.tornBytes == cut.count)
+
+        // Closing (or dropping) the log trims the reserved tail.
+        log = nil
+        let trimmed = try #require(try FileManager.default.attributesOfItem(atPath: segment)[.size] as? Int)
+        #expect(trimmed == used)
+    }
 }

@@ -25,15 +25,21 @@ public struct LoggedBatch: Sendable {
 /// The coordinator's change log: an append-only file next to the store that holds every acknowledged change
 /// until the store has applied it.
 ///
-/// A change is acknowledged once it is written here (one `write` per batch; with `synchronous=full` also one
-/// `fdatasync`); a background applier then commits many batches to SQLite in one transaction and records the
-/// last applied sequence number in `swept_change_log` within it. Opening the store for writing replays whatever
-/// the log holds beyond that number (after a crash), so the store never misses an acknowledged change.
+/// A change is acknowledged once it is written here (one copy into the file's shared mapping per batch; with
+/// `synchronous=full` also one `fdatasync`); a background applier then commits many batches to SQLite in one
+/// transaction and records the last applied sequence number in `swept_change_log` within it. Opening the store
+/// for writing replays whatever the log holds beyond that number (after a crash), so the store never misses an
+/// acknowledged change.
 ///
 /// Files are `<store>-changes.<first sequence>`; a new one starts every `segmentBytes`, and a file is deleted
 /// once every change in it is applied. Records: magic `SWCL`, payload length, first sequence, change count,
 /// decision time, FNV-1a checksum of the payload, payload (`MutationCodec`). A torn tail (power loss mid-write)
 /// fails its checksum and ends the replay there.
+///
+/// Each file's blocks are reserved when it starts (`posix_fallocate`) and the file is mapped shared: a record is
+/// copied into the page cache without a system call, and it survives the process (`kill -9`) as a `write` would;
+/// because the blocks are reserved, a full disk fails the start of a file, never a copy. A file that was not
+/// closed (a crash) ends in zeros, which a replay reads as the end, not as a torn tail; closing trims it.
 public final class ChangeLog: Sendable {
     /// The store this log belongs to.
     public let storePath: String
@@ -51,6 +57,9 @@ public final class ChangeLog: Sendable {
         var closed: [Segment] = []
         var active: Segment?
         var descriptor: Int32 = -1
+        /// The active file's mapping, `mappedBytes` long (the file's reserved size).
+        var mapping: UnsafeMutableRawPointer?
+        var mappedBytes = 0
         var activeBytes = 0
     }
 
@@ -64,8 +73,12 @@ public final class ChangeLog: Sendable {
         self.segmentBytes = max(segmentBytes, 4096)
     }
 
-    /// Appends one batch with a single write (and `fdatasync` when syncing). Returns once the bytes are in the
-    /// file: from then on a crash of this process cannot lose them.
+    deinit {
+        state.withLock { Self.closeActive(&$0) }
+    }
+
+    /// Appends one batch with one copy into the mapped file (and `fdatasync` when syncing). Returns once the bytes
+    /// are in the file's pages: from then on a crash of this process cannot lose them.
     public func append(_ batch: LoggedBatch) throws {
         var out = LogWriter(capacity: 64 + batch.mutations.count * 96)
         out.u32(Self.magic)
@@ -80,10 +93,16 @@ public final class ChangeLog: Sendable {
         out.patchU64(LogChecksum.of(out.bytes[Self.headerBytes...]), at: 28)
         let bytes = out.bytes
         try state.withLock { state in
-            if state.descriptor < 0 || state.activeBytes >= segmentBytes {
-                try startSegment(&state, firstSequence: batch.firstSequence)
+            if state.mapping == nil || state.activeBytes + bytes.count > state.mappedBytes {
+                try startSegment(&state, firstSequence: batch.firstSequence, atLeast: bytes.count)
             }
-            try Self.writeAll(state.descriptor, bytes, path: state.active?.path ?? storePath)
+            guard let mapping = state.mapping else {
+                throw StoreError(.io, "change log \(storePath): no file is mapped for writing")
+            }
+            bytes.withUnsafeBytes { raw in
+                guard let source = raw.baseAddress else { return }
+                (mapping + state.activeBytes).copyMemory(from: source, byteCount: raw.count)
+            }
             if sync, fdatasync(state.descriptor) != 0 {
                 throw StoreError(.io, "change log \(state.active?.path ?? storePath): fdatasync failed: "
                     + String(cString: strerror(errno)))
@@ -108,24 +127,49 @@ public final class ChangeLog: Sendable {
     /// Closes the file being written; then deletes every file whose changes are all at or below `applied`.
     public func close(applied: UInt64) {
         state.withLock { state in
-            if state.descriptor >= 0 { Glibc.close(state.descriptor) }
-            state.descriptor = -1
-            if let active = state.active { state.closed.append(active) }
-            state.active = nil
-            state.activeBytes = 0
+            Self.closeActive(&state)
         }
         release(through: applied)
     }
 
-    private func startSegment(_ state: inout State, firstSequence: UInt64) throws {
+    /// Unmaps the active file, trims its unused reserved tail and closes it; it joins the finished files.
+    private static func closeActive(_ state: inout State) {
+        if let mapping = state.mapping { munmap(mapping, state.mappedBytes) }
         if state.descriptor >= 0 {
+            _ = ftruncate(state.descriptor, off_t(state.activeBytes))
             Glibc.close(state.descriptor)
-            if let active = state.active { state.closed.append(active) }
         }
+        if let active = state.active { state.closed.append(active) }
+        state.mapping = nil
+        state.mappedBytes = 0
+        state.descriptor = -1
+        state.active = nil
+        state.activeBytes = 0
+    }
+
+    /// Starts a new file for records from `firstSequence`, reserved and mapped for `segmentBytes` (or `atLeast`).
+    private func startSegment(_ state: inout State, firstSequence: UInt64, atLeast: Int) throws {
+        Self.closeActive(&state)
         let path = "\(storePath)-changes.\(firstSequence)"
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else {
-            throw StoreError(.io, "change log \(path): cannot create: \(String(cString: strerror(errno)))")
+        func failure(_ doing: String, _ code: Int32) -> StoreError {
+            StoreError(.io, "change log \(path): cannot \(doing): \(String(cString: strerror(code)))")
+        }
+        // Exclusive: an earlier file of this name was replayed and deleted when the store opened.
+        let descriptor = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw failure("create", errno) }
+        let size = max(segmentBytes, atLeast)
+        let reserved = posix_fallocate(descriptor, 0, off_t(size))
+        guard reserved == 0 else {
+            Glibc.close(descriptor)
+            unlink(path)
+            throw failure("reserve \(size) bytes", reserved)
+        }
+        guard let mapping = mmap(nil, size, PROT_READ | PROT_WRITE, MAP_SHARED, descriptor, 0),
+              mapping != MAP_FAILED else {
+            let code = errno
+            Glibc.close(descriptor)
+            unlink(path)
+            throw failure("map \(size) bytes", code)
         }
         if sync {
             // The new file's directory entry must survive a power loss too.
@@ -137,22 +181,10 @@ public final class ChangeLog: Sendable {
             }
         }
         state.descriptor = descriptor
+        state.mapping = mapping
+        state.mappedBytes = size
         state.active = Segment(path: path, firstSequence: firstSequence, lastSequence: firstSequence - 1)
         state.activeBytes = 0
-    }
-
-    private static func writeAll(_ descriptor: Int32, _ bytes: [UInt8], path: String) throws {
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes.withUnsafeBytes { raw in
-                write(descriptor, raw.baseAddress.map { $0 + offset }, bytes.count - offset)
-            }
-            if written < 0 {
-                if errno == EINTR { continue }
-                throw StoreError(.io, "change log \(path): write failed: \(String(cString: strerror(errno)))")
-            }
-            offset += written
-        }
     }
 }
 
@@ -202,6 +234,8 @@ extension ChangeLog {
             }
             offset = payloadStart + Int(length)
         }
-        return (batches, bytes.count - offset)
+        // A file that was not closed ends in its reserved zeros: only bytes up to the last nonzero one are torn.
+        let end = bytes[offset...].lastIndex { $0 != 0 }.map { $0 + 1 } ?? offset
+        return (batches, end - offset)
     }
 }
