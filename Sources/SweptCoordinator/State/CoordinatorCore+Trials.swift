@@ -145,11 +145,12 @@ extension CoordinatorCore {
             return .error(.invalidArgument, "reportIntermediate: step must be in 0...\(Int32.max), got \(request.step)")
         }
         runtime.leases[number]?.deadline = now + settings.leaseTTL
-        var mutations: [StoreMutation] = []
         let step = Int(request.step)
+        // At most one change: no array is built for it.
+        var recorded: StoreMutation?
         if runtime.study.directions.count == 1, (try? runtime.study.report(trial: number, value: request.value,
                                                                             step: step)) == true {
-            mutations.append(.report(trial: runtime.trialIDs[number], step: step, value: request.value))
+            recorded = .report(trial: runtime.trialIDs[number], step: step, value: request.value)
         }
         let decision: TrialDecision
         if runtime.state != .running {
@@ -159,7 +160,8 @@ extension CoordinatorCore {
         } else {
             decision = .continue
         }
-        return Decision(.verdict(TrialVerdict(trialID: request.trialID, decision: decision)), journal.append(mutations))
+        let ticket = recorded.map { journal.append(CollectionOfOne($0)) } ?? .empty
+        return Decision(.verdict(TrialVerdict(trialID: request.trialID, decision: decision)), ticket)
     }
 
     func finish(_ header: WireHeader, _ request: TrialFinish) -> Decision {

@@ -41,6 +41,8 @@ final class StoreJournal: @unchecked Sendable {
     private var applied: UInt64
     private var failure: StoreError?
     private var waiters: [Waiter] = []
+    /// An empty array with capacity, swapped with `waiters` when a write calls back, so that neither reallocates.
+    private var spareWaiters: [Waiter] = []
     private var batchCount = 0
     private var threadRunning = false
     private var committing = false
@@ -83,7 +85,7 @@ final class StoreJournal: @unchecked Sendable {
     }
 
     /// Appends changes (in order) and returns their ticket; never blocks on the disk.
-    func append(_ mutations: [StoreMutation]) -> Ticket {
+    func append(_ mutations: some Collection<StoreMutation>) -> Ticket {
         if mutations.isEmpty { return .empty }
         condition.lock()
         let first = nextSequence
@@ -221,21 +223,21 @@ final class StoreJournal: @unchecked Sendable {
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds &- started) / 1e9
         condition.lock()
-        var ready: [Callback] = []
+        // The waiters this write covered move to `ready`; the others (tickets written after the write began) stay.
+        var ready: [Waiter] = []
+        swap(&ready, &spareWaiters)
+        swap(&ready, &waiters)
         if let failed {
             failure = failed
             pending.removeAll()
-            ready = waiters.map(\.callback)
-            waiters.removeAll()
         } else {
             logged = batch.lastSequence
             batchCount += 1
-            var still: [Waiter] = []
-            still.reserveCapacity(waiters.count)
-            for waiter in waiters {
-                if waiter.ticket.last <= logged { ready.append(waiter.callback) } else { still.append(waiter) }
+            ready.removeAll { waiter in
+                guard waiter.ticket.last > logged else { return false }
+                waiters.append(waiter)
+                return true
             }
-            waiters = still
             gather.committed(covered: ready.count, seconds: seconds, workLeft: !pending.isEmpty)
             unapplied.append(batch)
             if !applierRunning {
@@ -246,9 +248,11 @@ final class StoreJournal: @unchecked Sendable {
             }
         }
         condition.unlock()
-        for callback in ready { callback(failed) }
+        for waiter in ready { waiter.callback(failed) }
         if let failed { onFailure(failed) }
+        ready.removeAll(keepingCapacity: true)
         condition.lock()
+        if spareWaiters.capacity < ready.capacity { spareWaiters = ready }
     }
 
     /// The applier thread: at most every `applyInterval` (sooner when a flush waits), commit every logged batch

@@ -61,6 +61,8 @@ public final class ChangeLog: Sendable {
         var mapping: UnsafeMutableRawPointer?
         var mappedBytes = 0
         var activeBytes = 0
+        /// The buffer each record is built in.
+        var record = LogWriter(capacity: 4096)
     }
 
     static let magic: UInt32 = 0x4C43_5753  // "SWCL"
@@ -80,26 +82,33 @@ public final class ChangeLog: Sendable {
     /// Appends one batch with one copy into the mapped file (and `fdatasync` when syncing). Returns once the bytes
     /// are in the file's pages: from then on a crash of this process cannot lose them.
     public func append(_ batch: LoggedBatch) throws {
-        var out = LogWriter(capacity: 64 + batch.mutations.count * 96)
-        out.u32(Self.magic)
-        out.u32(0)
-        out.u64(batch.firstSequence)
-        out.u32(UInt32(batch.mutations.count))
-        out.double(batch.decidedAt)
-        out.u64(0)
-        for mutation in batch.mutations { MutationCodec.encode(mutation, into: &out) }
-        let payload = out.bytes.count - Self.headerBytes
-        out.patchU32(UInt32(payload), at: 4)
-        out.patchU64(LogChecksum.of(out.bytes[Self.headerBytes...]), at: 28)
-        let bytes = out.bytes
         try state.withLock { state in
-            if state.mapping == nil || state.activeBytes + bytes.count > state.mappedBytes {
-                try startSegment(&state, firstSequence: batch.firstSequence, atLeast: bytes.count)
+            // Appends are serialized anyway (one writer at a time), so the record is built in a buffer reused
+            // from one append to the next.
+            var out = state.record
+            state.record = LogWriter(capacity: 0)
+            defer {
+                out.removeAll()
+                state.record = out
+            }
+            out.u32(Self.magic)
+            out.u32(0)
+            out.u64(batch.firstSequence)
+            out.u32(UInt32(batch.mutations.count))
+            out.double(batch.decidedAt)
+            out.u64(0)
+            for mutation in batch.mutations { MutationCodec.encode(mutation, into: &out) }
+            let payload = out.bytes.count - Self.headerBytes
+            out.patchU32(UInt32(payload), at: 4)
+            out.patchU64(LogChecksum.of(out.bytes[Self.headerBytes...]), at: 28)
+            let bytes = out.bytes.count
+            if state.mapping == nil || state.activeBytes + bytes > state.mappedBytes {
+                try startSegment(&state, firstSequence: batch.firstSequence, atLeast: bytes)
             }
             guard let mapping = state.mapping else {
                 throw StoreError(.io, "change log \(storePath): no file is mapped for writing")
             }
-            bytes.withUnsafeBytes { raw in
+            out.bytes.withUnsafeBytes { raw in
                 guard let source = raw.baseAddress else { return }
                 (mapping + state.activeBytes).copyMemory(from: source, byteCount: raw.count)
             }
@@ -107,7 +116,7 @@ public final class ChangeLog: Sendable {
                 throw StoreError(.io, "change log \(state.active?.path ?? storePath): fdatasync failed: "
                     + String(cString: strerror(errno)))
             }
-            state.activeBytes += bytes.count
+            state.activeBytes += bytes
             state.active?.lastSequence = batch.lastSequence
         }
     }

@@ -4,6 +4,9 @@ struct LogWriter {
 
     init(capacity: Int = 256) { bytes.reserveCapacity(capacity) }
 
+    /// Empties the buffer, keeping its capacity for the next record.
+    mutating func removeAll() { bytes.removeAll(keepingCapacity: true) }
+
     mutating func u8(_ value: UInt8) { bytes.append(value) }
 
     mutating func u32(_ value: UInt32) { append(value) }

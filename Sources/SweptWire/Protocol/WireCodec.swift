@@ -80,11 +80,12 @@ public struct WireCodec: Sendable {
     private func encode(
         header: WireHeader, kind: UInt8, _ body: (inout WireWriter) -> Void
     ) throws(WireEncodeError) -> [UInt8] {
-        let sender = Array(header.senderID.utf8)
-        guard sender.count <= WireHeader.maxSenderIDLength else {
-            throw .fieldTooLong(field: "senderID", length: sender.count, limit: WireHeader.maxSenderIDLength)
+        let senderLength = header.senderID.utf8.count
+        guard senderLength <= WireHeader.maxSenderIDLength else {
+            throw .fieldTooLong(field: "senderID", length: senderLength, limit: WireHeader.maxSenderIDLength)
         }
-        var writer = WireWriter(capacity: 96)
+        // One buffer for the whole message, tag included, in the common case (a body under 256 bytes).
+        var writer = WireWriter(capacity: Self.fixedHeaderSize + senderLength + 256 + MessageAuthenticator.tagSize)
         writer.u8(Self.magic.0)
         writer.u8(Self.magic.1)
         writer.u8(header.version)
@@ -92,15 +93,13 @@ public struct WireCodec: Sendable {
         writer.u32(0)  // total length, patched below
         writer.u64(header.incarnation)
         writer.u64(header.requestID)
-        writer.u8(UInt8(truncatingIfNeeded: sender.count))
-        writer.append(contentsOf: sender)
+        writer.u8(UInt8(truncatingIfNeeded: senderLength))
+        writer.append(utf8: header.senderID)
         body(&writer)
-        var bytes = writer.bytes
-        let size = bytes.count &+ MessageAuthenticator.tagSize
+        let size = writer.bytes.count &+ MessageAuthenticator.tagSize
         guard size <= maxMessageSize else { throw .tooLarge(size: size, limit: maxMessageSize) }
-        withUnsafeBytes(of: UInt32(truncatingIfNeeded: size).littleEndian) { length in
-            bytes.replaceSubrange(4..<8, with: length)
-        }
+        writer.patchU32(UInt32(truncatingIfNeeded: size), at: 4)
+        var bytes = writer.take()
         authenticator.sign(&bytes)
         return bytes
     }

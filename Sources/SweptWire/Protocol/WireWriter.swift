@@ -30,6 +30,26 @@ public struct WireWriter: Sendable {
     @inline(__always) mutating func f64(_ value: Double) { u64(value.bitPattern) }
     @inline(__always) mutating func bool(_ value: Bool) { u8(value ? 1 : 0) }
 
+    /// Appends a string's UTF-8 bytes, with no length before them.
+    mutating func append(utf8 value: String) {
+        var value = value
+        value.withUTF8 { bytes.append(contentsOf: $0) }
+    }
+
+    /// Overwrites four bytes at `offset` with `value`, little-endian (a length known only at the end).
+    mutating func patchU32(_ value: UInt32, at offset: Int) {
+        bytes.withUnsafeMutableBytes { raw in
+            raw.storeBytes(of: value.littleEndian, toByteOffset: offset, as: UInt32.self)
+        }
+    }
+
+    /// Hands the bytes over, leaving the writer empty (no copy of a shared buffer follows).
+    mutating func take() -> [UInt8] {
+        var taken: [UInt8] = []
+        swap(&taken, &bytes)
+        return taken
+    }
+
     mutating func string(_ value: String) {
         var value = value
         value.withUTF8 { utf8 in
