@@ -128,4 +128,10 @@ struct FormatTests {
         #expect(StoredDouble.decode(nil, type: "INF_NEG") == -.infinity)
         #expect(StoredDouble.decode(nil, type: "NAN").isNaN)
     }
+
+    @Test("a lease.granted detail is the attribute JSON of its object", arguments: ["w-1", "nœud \"7\"\n", ""])
+    func leaseGrantedDetail(worker: String) {
+        let object = AttributeValue.object(["worker": .string(worker), "epoch": .int(42)])
+        #expect(RowHelpers.leaseGrantedDetail(worker: worker, epoch: 42) == AttributeJSON.encode(object))
+    }
 }

@@ -87,27 +87,62 @@ enum RowHelpers {
     /// Appends to the event log.
     static func event(_ db: Database, at: Double, kind: String, study: StudyID?, trial: TrialID?,
                       detail: AttributeValue? = nil) throws {
+        try event(db, at: at, kind: kind, study: study, trial: trial, detailJSON: detail.map(AttributeJSON.encode))
+    }
+
+    /// Appends an event whose detail is already JSON text (as `AttributeJSON.encode` writes it).
+    static func event(_ db: Database, at: Double, kind: String, study: StudyID?, trial: TrialID?,
+                      detailJSON: String?) throws {
         let insert = try FastWrite(
             db, "INSERT INTO swept_events (at, kind, study_id, trial_id, detail) VALUES (?, ?, ?, ?, ?)")
         insert.bind(1, at)
         insert.bind(2, kind)
         insert.bind(3, study?.rawValue)
         insert.bind(4, trial?.rawValue)
-        insert.bind(5, detail.map(AttributeJSON.encode))
+        insert.bind(5, detailJSON)
         try insert.run(db)
+    }
+
+    /// The detail of a `lease.granted` event, `{"epoch": …, "worker": …}`: what `AttributeJSON.encode` writes for
+    /// that object (keys sorted), without building the object.
+    static func leaseGrantedDetail(worker: String, epoch: Int) -> String {
+        JSONValue.object([("epoch", .int(epoch)), ("worker", .string(worker))]).pythonJSON
     }
 
     /// Inserts or replaces an attribute row in one of Optuna's four attribute tables.
     static func setAttribute(_ db: Database, table: String, owner: String, id: Int64, key: String,
                              value: AttributeValue) throws {
-        let upsert = try FastWrite(db, """
-            INSERT INTO \(table) (\(owner), "key", value_json) VALUES (?, ?, ?)
-            ON CONFLICT (\(owner), "key") DO UPDATE SET value_json = excluded.value_json
-            """)
+        let upsert = try FastWrite(db, attributeUpsertSQL(table: table, owner: owner))
         upsert.bind(1, id)
         upsert.bind(2, key)
         upsert.bind(3, AttributeJSON.encode(value))
         try upsert.run(db)
+    }
+
+    /// The upsert of one attribute row; the four tables' statements are built once (the applier writes one per
+    /// finish, and the statement cache is keyed by the SQL text).
+    private static func attributeUpsertSQL(table: String, owner: String) -> String {
+        switch (table, owner) {
+        case ("trial_system_attributes", "trial_id"): trialSystemAttributeUpsert
+        case ("trial_user_attributes", "trial_id"): trialUserAttributeUpsert
+        case ("study_system_attributes", "study_id"): studySystemAttributeUpsert
+        case ("study_user_attributes", "study_id"): studyUserAttributeUpsert
+        default: buildAttributeUpsert(table: table, owner: owner)
+        }
+    }
+
+    private static let trialSystemAttributeUpsert = buildAttributeUpsert(table: "trial_system_attributes",
+                                                                         owner: "trial_id")
+    private static let trialUserAttributeUpsert = buildAttributeUpsert(table: "trial_user_attributes", owner: "trial_id")
+    private static let studySystemAttributeUpsert = buildAttributeUpsert(table: "study_system_attributes",
+                                                                         owner: "study_id")
+    private static let studyUserAttributeUpsert = buildAttributeUpsert(table: "study_user_attributes", owner: "study_id")
+
+    private static func buildAttributeUpsert(table: String, owner: String) -> String {
+        """
+        INSERT INTO \(table) (\(owner), "key", value_json) VALUES (?, ?, ?)
+        ON CONFLICT (\(owner), "key") DO UPDATE SET value_json = excluded.value_json
+        """
     }
 
     /// Writes one parameter in Optuna's representation; a repeat with the same value is a no-op. `fresh`: the

@@ -231,7 +231,7 @@ extension StudyStore {
                            grantedAt: now, state: .active)
         }
         try RowHelpers.event(db, at: now, kind: "lease.granted", study: start.study, trial: start.id,
-                             detail: .object(["worker": .string(start.worker), "epoch": .int(start.epoch)]))
+                             detailJSON: RowHelpers.leaseGrantedDetail(worker: start.worker, epoch: start.epoch))
         memo.wrote(ref, state: .running)
     }
 

@@ -19,7 +19,7 @@ extension StudyStore {
                     deadline = excluded.deadline, granted_at = excluded.granted_at, state = 'ACTIVE'
                 """, arguments: [trial.rawValue, worker, lease.epoch, deadline, now])
             try RowHelpers.event(db, at: now, kind: "lease.granted", study: ref.study, trial: trial,
-                                 detail: .object(["worker": .string(worker), "epoch": .int(lease.epoch)]))
+                                 detailJSON: RowHelpers.leaseGrantedDetail(worker: worker, epoch: lease.epoch))
             return lease
         }
     }
