@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 @testable import SweptStore
 import SweptTuning
 import Testing
@@ -91,6 +92,39 @@ struct ApplyMemoTests {
         #expect(try store.lease(of: TrialID(rawValue: 2))?.worker == "w9")
         #expect(try store.lease(of: TrialID(rawValue: 3))?.worker == "w3")
         try await store.close()
+    }
+
+    @Test("a trial started and finished in one transaction is inserted final, with the finish's state and time")
+    func finalRowAtOnce() async throws {
+        // Trial 1 starts in one batch and finishes in a later one, decided 2.5 s after; trial 3 only starts.
+        func rows(applying batches: [[LoggedBatch]]) async throws -> [String] {
+            let dir = TempDir()
+            let store = try makeStore(dir)
+            let study = try await store.createStudy(named: "s").id
+            let all = try Self.changes(study)
+            let first = LoggedBatch(firstSequence: 1, decidedAt: Self.now, mutations: [all[0], all[2], all[3]])
+            let second = LoggedBatch(firstSequence: 4, decidedAt: Self.now + 2.5, mutations: [all[5]])
+            for group in batches {
+                let chosen = group.map { $0.firstSequence == 1 ? first : second }
+                #expect(try store.applyLogged(chosen).allSatisfy { $0 == nil })
+            }
+            let found = try store.read("read trial rows") { db in
+                try Row.fetchAll(db, sql: "SELECT state, datetime_start, datetime_complete FROM trials ORDER BY trial_id")
+                    .map { row -> String in
+                        let complete: String? = row["datetime_complete"]
+                        return "\(row["state"] as String) \(row["datetime_start"] as String) \(complete ?? "-")"
+                    }
+            }
+            try await store.close()
+            return found
+        }
+        let marker = LoggedBatch(firstSequence: 1, decidedAt: 0, mutations: [])
+        let laterMarker = LoggedBatch(firstSequence: 4, decidedAt: 0, mutations: [])
+        let together = try await rows(applying: [[marker, laterMarker]])
+        let apart = try await rows(applying: [[marker], [laterMarker]])
+        #expect(together == apart)
+        #expect(together == ["COMPLETE \(OptunaDateTime.format(Self.now)) \(OptunaDateTime.format(Self.now + 2.5))",
+                             "RUNNING \(OptunaDateTime.format(Self.now)) -"])
     }
 
     @Test("of the three outcomes only a failure is an event; COMPLETE and PRUNED live in the trials table")

@@ -8,6 +8,8 @@ import SweptTuning
 /// - a study's directions are read once;
 /// - a fresh trial that the same transaction also finishes gets no lease row: the finish would delete it again
 ///   (its lease is in memory and in the change log; a crash before this transaction commits replays both);
+/// - such a trial's row is inserted already in its final state and completion time, and its finish does not
+///   update it again (readers see the transaction whole, so they see the same row either way);
 /// - the best-trials table's last kept row is read once per study until the table changes, and (when
 ///   `defersBestWatermark` is set) its watermark is written once, after the transaction's last change.
 ///
@@ -17,8 +19,11 @@ struct ApplyMemo {
     private var trials: [TrialID: (ref: TrialRef, state: TrialState)] = [:]
     /// Directions by study.
     private var directions: [StudyID: [StudyDirection]] = [:]
-    /// Where in the transaction each trial is last finished (empty: no lease rows are skipped).
-    private var finishes: [TrialID: Int] = [:]
+    /// Where in the transaction each trial is last finished, in which state and when (empty: no lease rows are
+    /// skipped and no row is written final).
+    private var finishes: [TrialID: (index: Int, state: TrialState, at: Double)] = [:]
+    /// Fresh trials whose row was inserted in its final state: their finish leaves the row alone.
+    private var insertedFinal: Set<TrialID> = []
     /// Fresh trials whose lease row was not written because a later change of this transaction finishes them.
     private var leaseSkipped: Set<TrialID> = []
     /// Per study, the best-trials table's last kept row as this transaction last read it (`nil` inside: the
@@ -33,10 +38,13 @@ struct ApplyMemo {
     /// A memo that caches reads only.
     init() {}
 
-    /// A memo for applying `mutations` in order, which may also skip the lease rows of trials they start and finish.
-    init(coalescing mutations: some Sequence<StoreMutation>) {
+    /// A memo for applying `mutations` in order, change `i` at time `time(i)`, which may also skip the lease rows of
+    /// trials they start and finish and write those trials' rows final at once.
+    init(coalescing mutations: [StoreMutation], time: (Int) -> Double) {
         for (index, mutation) in mutations.enumerated() {
-            if case .finishTrial(let trial, _, _, _, _) = mutation { finishes[trial] = index }
+            if case .finishTrial(let trial, let state, _, _, _) = mutation {
+                finishes[trial] = (index, state, time(index))
+            }
         }
     }
 
@@ -70,9 +78,22 @@ struct ApplyMemo {
     /// Whether the lease row of a fresh trial started by the change being applied may be left out (a later change
     /// of the transaction finishes the trial); if so, it is remembered as left out.
     mutating func skipsLease(ofFresh trial: TrialID) -> Bool {
-        guard let finish = finishes[trial], finish > position else { return false }
+        guard let finish = finishes[trial], finish.index > position else { return false }
         leaseSkipped.insert(trial)
         return true
+    }
+
+    /// The state and completion time to insert a fresh trial's row with, when a later change of the transaction
+    /// finishes it; it is then remembered as written final.
+    mutating func finalRow(ofFresh trial: TrialID) -> (state: TrialState, completedAt: Double)? {
+        guard let finish = finishes[trial], finish.index > position else { return nil }
+        insertedFinal.insert(trial)
+        return (finish.state, finish.at)
+    }
+
+    /// Whether the trial's finish must update its row (false when the row was inserted final).
+    mutating func finishUpdatesRow(_ trial: TrialID) -> Bool {
+        insertedFinal.remove(trial) == nil
     }
 
     /// A lease row is written for the trial: its finish must delete it again.

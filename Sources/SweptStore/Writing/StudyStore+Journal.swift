@@ -126,7 +126,7 @@ extension StudyStore {
         _ mutations: [StoreMutation], _ db: Database, path: String, doing: String,
         last: ((Database) throws -> Void)? = nil, deferBestWatermark: Bool = false, time: (Int) -> Double
     ) throws -> [StoreError?] {
-        var memo = ApplyMemo(coalescing: mutations)
+        var memo = ApplyMemo(coalescing: mutations, time: time)
         memo.defersBestWatermark = deferBestWatermark
         let count = mutations.count + (last == nil ? 0 : 1)
         return try BatchTransaction.run(db, count: count, path: path, doing: doing, rolledBack: { memo.reset() }) {
@@ -200,12 +200,19 @@ extension StudyStore {
         if start.fresh {
             let insert = try FastWrite(db, """
                 INSERT INTO trials (trial_id, number, study_id, state, datetime_start, datetime_complete)
-                VALUES (?, ?, ?, 'RUNNING', ?, NULL)
+                VALUES (?, ?, ?, ?, ?, ?)
                 """)
             insert.bind(1, start.id.rawValue)
             insert.bind(2, start.number)
             insert.bind(3, start.study.rawValue)
-            insert.bind(4, OptunaDateTime.format(start.startedAt))
+            insert.bind(5, OptunaDateTime.format(start.startedAt))
+            if let final = memo.finalRow(ofFresh: start.id) {
+                insert.bind(4, final.state.rawValue)
+                insert.bind(6, OptunaDateTime.format(final.completedAt))
+            } else {
+                insert.bind(4, TrialState.running.rawValue)
+                insert.bind(6, nil as String?)
+            }
             try insert.run(db)
         } else {
             let (found, state) = try RowHelpers.trialRow(db, start.id)

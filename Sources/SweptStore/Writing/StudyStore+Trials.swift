@@ -224,6 +224,7 @@ extension StudyStore {
                                      lastValueID: db.lastInsertedRowID, memo: &memo)
             }
         }
+        guard memo.finishUpdatesRow(ref.id) else { return }  // inserted final by this transaction
         let update = try FastWrite(db, "UPDATE trials SET state = ?, datetime_complete = ? WHERE trial_id = ?")
         update.bind(1, state.rawValue)
         update.bind(2, OptunaDateTime.format(completedAt))
