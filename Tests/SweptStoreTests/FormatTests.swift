@@ -101,6 +101,11 @@ struct FormatTests {
         #expect(try AttributeJSON.decode(text, context: "t") == value)
         #expect(try AttributeJSON.decode(#"{"a": [1, 2.5, null, true]}"#, context: "t")
                 == .object(["a": .array([.int(1), .double(2.5), .null, .bool(true)])]))
+        // Printable ASCII is copied whole; anything else takes the escaping path (json.dumps escapes DEL too).
+        #expect(AttributeJSON.encode(.string("plain ASCII ~!")) == #""plain ASCII ~!""#)
+        #expect(AttributeJSON.encode(.string("tab\tback\\slash")) == #""tab\tback\\slash""#)
+        #expect(AttributeJSON.encode(.string("del\u{7F}")) == #""del\u007f""#)
+        #expect(AttributeJSON.encode(.string("quote\"")) == #""quote\"""#)
         #expect(JSONValue.pythonFloat(1e-05) == "1e-05")
         #expect(JSONValue.pythonFloat(1e16) == "1e+16")
         #expect(JSONValue.pythonFloat(100) == "100.0")
