@@ -106,7 +106,7 @@ enum RowHelpers {
     /// The detail of a `lease.granted` event, `{"epoch": …, "worker": …}`: what `AttributeJSON.encode` writes for
     /// that object (keys sorted), without building the object.
     static func leaseGrantedDetail(worker: String, epoch: Int) -> String {
-        JSONValue.object([("epoch", .int(epoch)), ("worker", .string(worker))]).pythonJSON
+        "{\"epoch\": \(epoch), \"worker\": \(JSONValue.string(worker).pythonJSON)}"
     }
 
     /// Inserts or replaces an attribute row in one of Optuna's four attribute tables.
