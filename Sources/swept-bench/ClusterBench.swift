@@ -46,7 +46,7 @@ struct ClusterBench: AsyncParsableCommand {
     @Flag(help: "Coordinator runs: commit as soon as anything is pending (no gathering of requests per commit).")
     var noGather = false
 
-    @Option(help: "Coordinator runs: which thread commits — automatic, leader or commit-thread.")
+    @Option(help: "Coordinator runs: which thread commits — automatic, inline, leader or commit-thread.")
     var commits: String = "automatic"
 
     @Option(help: "Coordinator runs and the applier line: seconds between the applier's SQLite transactions.")
@@ -81,7 +81,7 @@ struct ClusterBench: AsyncParsableCommand {
             throw ValidationError("--synchronous is '\(synchronous)'; expected full, normal or off")
         }
         guard CommitPlacement(rawValue: commits) != nil else {
-            throw ValidationError("--commits is '\(commits)'; expected automatic, leader or commit-thread")
+            throw ValidationError("--commits is '\(commits)'; expected automatic, inline, leader or commit-thread")
         }
         if let problem = CoordinatorSettings.applyIntervalProblem(seconds: applyInterval) {
             throw ValidationError(problem)

@@ -9,10 +9,12 @@ import SweptStore
 /// change log (`ChangeLog`: one `write` per batch, with `synchronous=full` also one `fdatasync`): "durable
 /// before reply". `whenDurable` calls back, `wait` suspends.
 ///
-/// Who writes the log (`CommitPlacement`): by default the request that finds no write running writes everything
+/// Who writes the log (`CommitPlacement`): by default each decision writes its own changes as it appends them
+/// (inline: a memory copy into the mapped log, made in decision order since decisions hold the coordinator's
+/// lock), so its reply can leave at once; with `leader`, the request that finds no write running writes everything
 /// pending on its own thread and sends the replies it covered, while requests arriving meanwhile ride along in
-/// its next write (leader); with an fsync per write, one commit thread does it and gathers requests into
-/// batches (`CommitGather`), so no serving thread waits for the disk.
+/// its next write; with an fsync per write, one commit thread does it and gathers requests into batches
+/// (`CommitGather`), so no serving thread waits for the disk.
 ///
 /// The applier thread commits the logged batches to SQLite at most every `applyInterval`, many batches in one
 /// transaction that also records the last applied sequence number; finished log files it covered are deleted
@@ -94,6 +96,10 @@ final class StoreJournal: @unchecked Sendable {
         if failure != nil {
             // Writing failed: nothing more is written; waiting on this ticket reports the failure.
             condition.unlock()
+            return ticket
+        }
+        if placement == .inline {
+            writeInline(LoggedBatch(firstSequence: first, decidedAt: clock(), mutations: Array(mutations)))
             return ticket
         }
         pending.append(contentsOf: mutations)
@@ -203,6 +209,40 @@ final class StoreJournal: @unchecked Sendable {
             writePendingAndCallBack()
         }
         committing = false
+        condition.unlock()
+    }
+
+    /// Inline placement: writes one decision's batch to the change log now, in sequence order (the caller holds the
+    /// lock, taken in `append`), and hands it to the applier. Returns with the lock released.
+    private func writeInline(_ batch: LoggedBatch) {
+        var failed: StoreError?
+        do {
+            try log.append(batch)
+        } catch let error as StoreError {
+            failed = error
+        } catch {
+            failed = StoreError(.io, "change log: \(error)")
+        }
+        if let failed {
+            failure = failed
+            let waiting = waiters
+            waiters.removeAll()
+            condition.unlock()
+            for waiter in waiting { waiter.callback(failed) }
+            // Not on this thread: it holds the coordinator's lock, and stopping closes the socket, which waits for
+            // callbacks that may be waiting for that lock.
+            DispatchQueue.global().async { [onFailure] in onFailure(failed) }
+            return
+        }
+        logged = batch.lastSequence
+        batchCount += 1
+        unapplied.append(batch)
+        if !applierRunning {
+            applierRunning = true
+            Self.startThread(named: "swept-apply") { [self] in applyLoop() }
+        } else if unapplied.count == 1 {
+            condition.broadcast()  // the applier may be idle-waiting
+        }
         condition.unlock()
     }
 
