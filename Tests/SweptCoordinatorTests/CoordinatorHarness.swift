@@ -31,7 +31,8 @@ final class Harness: @unchecked Sendable {
     var store: StudyStore
     var coordinator: Coordinator
     let settings: CoordinatorSettings
-    var counters: [String: UInt64] = [:]
+    /// Request ids per sender (tests send from several tasks at once).
+    let counters = Mutex<[String: UInt64]>([:])
     var runTask: Task<Void, any Error>?
 
     let clock: ManualClock?
@@ -71,10 +72,10 @@ final class Harness: @unchecked Sendable {
     }
 
     func header(_ sender: String, incarnation: UInt64 = 1, requestID: UInt64? = nil) -> WireHeader {
-        let id = requestID ?? {
+        let id = requestID ?? counters.withLock { counters in
             counters[sender, default: 0] += 1
             return counters[sender, default: 0]
-        }()
+        }
         return WireHeader(senderID: sender, incarnation: incarnation, requestID: id)
     }
 
