@@ -215,15 +215,7 @@ final class StoreJournal: @unchecked Sendable {
     /// Inline placement: writes one decision's batch to the change log now, in sequence order (the caller holds the
     /// lock, taken in `append`), and hands it to the applier. Returns with the lock released.
     private func writeInline(_ batch: LoggedBatch) {
-        var failed: StoreError?
-        do {
-            try log.append(batch)
-        } catch let error as StoreError {
-            failed = error
-        } catch {
-            failed = StoreError(.io, "change log: \(error)")
-        }
-        if let failed {
+        if let failed = appendToLog(batch) {
             failure = failed
             let waiting = waiters
             waiters.removeAll()
@@ -234,6 +226,25 @@ final class StoreJournal: @unchecked Sendable {
             DispatchQueue.global().async { [onFailure] in onFailure(failed) }
             return
         }
+        markLogged(batch)
+        condition.unlock()
+    }
+
+    /// Appends a batch to the change log; returns the error, if any (the lock need not be held).
+    private func appendToLog(_ batch: LoggedBatch) -> StoreError? {
+        do {
+            try log.append(batch)
+            return nil
+        } catch let error as StoreError {
+            return error
+        } catch {
+            return StoreError(.io, "change log: \(error)")
+        }
+    }
+
+    /// Records a batch as written to the log and hands it to the applier (starting or waking it). Call with the
+    /// lock held.
+    private func markLogged(_ batch: LoggedBatch) {
         logged = batch.lastSequence
         batchCount += 1
         unapplied.append(batch)
@@ -243,7 +254,6 @@ final class StoreJournal: @unchecked Sendable {
         } else if unapplied.count == 1 {
             condition.broadcast()  // the applier may be idle-waiting
         }
-        condition.unlock()
     }
 
     /// Writes everything pending to the change log as one batch, then calls back every waiter it covered and
@@ -253,14 +263,7 @@ final class StoreJournal: @unchecked Sendable {
         pending.removeAll(keepingCapacity: true)
         condition.unlock()
         let started = DispatchTime.now().uptimeNanoseconds
-        var failed: StoreError?
-        do {
-            try log.append(batch)
-        } catch let error as StoreError {
-            failed = error
-        } catch {
-            failed = StoreError(.io, "change log: \(error)")
-        }
+        let failed = appendToLog(batch)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds &- started) / 1e9
         condition.lock()
         // The waiters this write covered move to `ready`; the others (tickets written after the write began) stay.
@@ -271,21 +274,13 @@ final class StoreJournal: @unchecked Sendable {
             failure = failed
             pending.removeAll()
         } else {
-            logged = batch.lastSequence
-            batchCount += 1
+            markLogged(batch)
             ready.removeAll { waiter in
                 guard waiter.ticket.last > logged else { return false }
                 waiters.append(waiter)
                 return true
             }
             gather.committed(covered: ready.count, seconds: seconds, workLeft: !pending.isEmpty)
-            unapplied.append(batch)
-            if !applierRunning {
-                applierRunning = true
-                Self.startThread(named: "swept-apply") { [self] in applyLoop() }
-            } else if unapplied.count == 1 {
-                condition.broadcast()  // the applier may be idle-waiting
-            }
         }
         condition.unlock()
         for waiter in ready { waiter.callback(failed) }
