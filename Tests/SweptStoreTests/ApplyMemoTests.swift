@@ -109,7 +109,8 @@ struct ApplyMemoTests {
                 #expect(try store.applyLogged(chosen).allSatisfy { $0 == nil })
             }
             let found = try store.read("read trial rows") { db in
-                try Row.fetchAll(db, sql: "SELECT state, datetime_start, datetime_complete FROM trials ORDER BY trial_id")
+                let sql = "SELECT state, datetime_start, datetime_complete FROM trials ORDER BY trial_id"
+                return try Row.fetchAll(db, sql: sql)
                     .map { row -> String in
                         let complete: String? = row["datetime_complete"]
                         return "\(row["state"] as String) \(row["datetime_start"] as String) \(complete ?? "-")"

@@ -6,8 +6,8 @@ import SweptStore
 ///
 /// The coordinator decides in memory, then appends the resulting changes here synchronously — so they keep
 /// exactly the order they were decided in — and sends the reply only once they are written to the store's
-/// change log (`ChangeLog`: one `write` per batch, with `synchronous=full` also one `fdatasync`): "durable
-/// before reply". `whenDurable` calls back, `wait` suspends.
+/// change log (`ChangeLog`: one copy per batch into the mapped file, with `synchronous=full` also one
+/// `fdatasync`): "durable before reply". `whenDurable` calls back, `wait` suspends.
 ///
 /// Who writes the log (`CommitPlacement`): by default each decision writes its own changes as it appends them
 /// (inline: a memory copy into the mapped log, made in decision order since decisions hold the coordinator's

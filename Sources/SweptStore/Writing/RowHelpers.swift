@@ -133,10 +133,12 @@ enum RowHelpers {
 
     private static let trialSystemAttributeUpsert = buildAttributeUpsert(table: "trial_system_attributes",
                                                                          owner: "trial_id")
-    private static let trialUserAttributeUpsert = buildAttributeUpsert(table: "trial_user_attributes", owner: "trial_id")
+    private static let trialUserAttributeUpsert = buildAttributeUpsert(table: "trial_user_attributes",
+                                                                       owner: "trial_id")
     private static let studySystemAttributeUpsert = buildAttributeUpsert(table: "study_system_attributes",
                                                                          owner: "study_id")
-    private static let studyUserAttributeUpsert = buildAttributeUpsert(table: "study_user_attributes", owner: "study_id")
+    private static let studyUserAttributeUpsert = buildAttributeUpsert(table: "study_user_attributes",
+                                                                       owner: "study_id")
 
     private static func buildAttributeUpsert(table: String, owner: String) -> String {
         """
