@@ -85,30 +85,25 @@ public final class ChangeLog: Sendable {
         try state.withLock { state in
             // Appends are serialized anyway (one writer at a time), so the record is built in a buffer reused
             // from one append to the next.
-            var out = state.record
-            state.record = LogWriter(capacity: 0)
-            defer {
-                out.removeAll()
-                state.record = out
-            }
-            out.u32(Self.magic)
-            out.u32(0)
-            out.u64(batch.firstSequence)
-            out.u32(UInt32(batch.mutations.count))
-            out.double(batch.decidedAt)
-            out.u64(0)
-            for mutation in batch.mutations { MutationCodec.encode(mutation, into: &out) }
-            let payload = out.bytes.count - Self.headerBytes
-            out.patchU32(UInt32(payload), at: 4)
-            out.patchU64(LogChecksum.of(out.bytes[Self.headerBytes...]), at: 28)
-            let bytes = out.bytes.count
+            state.record.removeAll()
+            state.record.u32(Self.magic)
+            state.record.u32(0)
+            state.record.u64(batch.firstSequence)
+            state.record.u32(UInt32(batch.mutations.count))
+            state.record.double(batch.decidedAt)
+            state.record.u64(0)
+            for mutation in batch.mutations { MutationCodec.encode(mutation, into: &state.record) }
+            let payload = state.record.bytes.count - Self.headerBytes
+            state.record.patchU32(UInt32(payload), at: 4)
+            state.record.patchU64(LogChecksum.of(state.record.bytes[Self.headerBytes...]), at: 28)
+            let bytes = state.record.bytes.count
             if state.mapping == nil || state.activeBytes + bytes > state.mappedBytes {
                 try startSegment(&state, firstSequence: batch.firstSequence, atLeast: bytes)
             }
             guard let mapping = state.mapping else {
                 throw StoreError(.io, "change log \(storePath): no file is mapped for writing")
             }
-            out.bytes.withUnsafeBytes { raw in
+            state.record.bytes.withUnsafeBytes { raw in
                 guard let source = raw.baseAddress else { return }
                 (mapping + state.activeBytes).copyMemory(from: source, byteCount: raw.count)
             }

@@ -51,11 +51,8 @@ public struct WireWriter: Sendable {
     }
 
     mutating func string(_ value: String) {
-        var value = value
-        value.withUTF8 { utf8 in
-            u32(UInt32(truncatingIfNeeded: utf8.count))
-            bytes.append(contentsOf: utf8)
-        }
+        u32(UInt32(truncatingIfNeeded: value.utf8.count))
+        append(utf8: value)
     }
 
     mutating func byteString(_ value: [UInt8]) {
